@@ -1,0 +1,51 @@
+"""The environment files agree with each other and with what is installed."""
+from pathlib import Path
+
+import yaml
+
+from lessons_lib.environment import environment_report, required_versions
+
+ROOT = Path(__file__).resolve().parents[1]
+CONDA_NAMES = {"pytorch": "torch"}  # conda-forge name -> PyPI name
+
+
+def conda_pins() -> dict[str, str]:
+    spec = yaml.safe_load((ROOT / "environment.yml").read_text())
+    assert spec["channels"] == ["conda-forge"]
+    pins = {}
+    for dep in spec["dependencies"]:
+        if isinstance(dep, dict) or dep == "pip":
+            continue
+        name, _, version = dep.partition("=")
+        assert version and not version.startswith("="), f"environment.yml pins with one '=': {dep!r}"
+        pins[CONDA_NAMES.get(name, name).lower()] = version
+    return pins
+
+
+def test_environment_yml_and_requirements_name_the_same_versions():
+    conda = conda_pins()
+    assert conda.pop("python") == "3.11"
+    assert conda == required_versions(ROOT / "requirements.txt")
+
+
+def test_every_requirement_is_pinned_exactly_and_locked():
+    pins = required_versions(ROOT / "requirements.txt")
+    lines = [l.split("#")[0].strip() for l in (ROOT / "requirements.txt").read_text().splitlines()]
+    assert all("==" in l for l in lines if l), "every line of requirements.txt must be name==version"
+    lock = required_versions(ROOT / "requirements-lock.txt")
+    for name, version in pins.items():
+        assert lock.get(name) == version, f"{name}: requirements.txt {version}, lock {lock.get(name)}"
+    assert pins["torch"] == "2.13.0"
+
+
+def test_installed_versions_are_the_pinned_ones():
+    report = environment_report()
+    pins = required_versions(ROOT / "requirements.txt")
+    for name in ("numpy", "torch", "matplotlib", "ipywidgets", "jupyterlab", "tqdm"):
+        assert report[name].split("+")[0] == pins[name], name
+
+
+def test_required_versions_reads_pins(tmp_path):
+    f = tmp_path / "r.txt"
+    f.write_text("# comment\nNumPy==1.2.3  # why\n\nfoo>=2\n")
+    assert required_versions(f) == {"numpy": "1.2.3"}
