@@ -1,5 +1,10 @@
-"""Exercise checks, one ``check_<name>(answer)`` per exercise (convention: notebook 02, and _feedback.py).
+"""Exercise checks, one ``check_<name>(answer)`` per exercise, grouped by notebook.
 
-A check prints what was expected, what came and a hint, and returns True/False; it never raises on
-a wrong answer, only on misuse.
+The convention (defined in notebook 02): an exercise is a markdown prompt, a code cell whose reference
+solution sits between ``# BEGIN SOLUTION`` and ``# END SOLUTION``, and a check cell calling
+``lessons_lib.exercises.check_<name>(answer)``. A check prints what was expected, what came and a
+hint, and returns True/False; it never raises on a wrong answer, only on misuse. See ``_feedback.py``.
 """
+from .rnn_basics import *  # noqa: F401,F403  notebook 01
+from .bptt import *  # noqa: F401,F403  notebook 02
+from .lstm_gates import *  # noqa: F401,F403  notebook 03

@@ -1,0 +1,2 @@
+"""Exercise checks (work in progress)."""
+__all__: list[str] = []
