@@ -10,6 +10,7 @@ import signal
 import socket
 import subprocess
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -20,6 +21,18 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def open_when_listening(url: str, seconds: float = 30):
+    """GET url; the server prints its URL a moment before it accepts connections, so retry briefly."""
+    deadline = time.time() + seconds
+    while True:
+        try:
+            return urllib.request.urlopen(url, timeout=30)
+        except urllib.error.URLError as error:
+            if isinstance(error, urllib.error.HTTPError) or time.time() > deadline:
+                raise
+            time.sleep(0.1)
 
 
 def test_make_lab_serves_the_notebooks_on_loopback_with_a_token(tmp_path):
@@ -41,7 +54,7 @@ def test_make_lab_serves_the_notebooks_on_loopback_with_a_token(tmp_path):
         assert url, "no URL with a token printed:\n" + "".join(seen[-30:])
         assert len(token) >= 32
         api = f"http://127.0.0.1:{port}/api/contents/notebooks?token={token}"
-        listing = json.load(urllib.request.urlopen(api, timeout=30))
+        listing = json.load(open_when_listening(api))
         names = {item["name"] for item in listing["content"]}
         assert "00_start_here.ipynb" in names
         try:  # without the token the server refuses
