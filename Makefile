@@ -7,7 +7,8 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 LAB_PORT ?= 8888
 # One torch/BLAS thread: results and timings are reproducible on a shared 2-core machine.
-TEST_ENV := OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 MPLBACKEND=Agg PYTHONHASHSEED=0
+# (No MPLBACKEND here: it would override the kernels' inline backend and notebooks would lose their figures.)
+TEST_ENV := OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 PYTHONHASHSEED=0
 PYTEST_ARGS ?= -n 2 --dist loadscope
 
 .PHONY: lab test unit nbval notebooks benchmarks clean-venv
