@@ -173,3 +173,63 @@ def gru_backward(dhs, trace: GRUStep, xs, h0, params: GRUParams):
     grads = GRUParams(W_ih=np.einsum("tbk,tbi->ki", da_x, xs), W_hh=np.einsum("tbk,tbh->kh", da_h, h_prevs),
                       b=da_x.sum(axis=(0, 1)), b_hn=da_h[..., 2 * H:].sum(axis=(0, 1)))
     return grads, da_x @ params.W_ih, dh_next
+
+
+# ---------------------------------------------------------------------------------------------
+# How far back h_T depends on the past (notebook 03, beside the LSTM). Time indices as in
+# ``rnn.hidden_jacobian_norms``: h_0 = h0 and h_t = hs[t−1]; x_{t+1} = xs[t] enters step t+1.
+# ---------------------------------------------------------------------------------------------
+
+class GRUJacobianNorms(NamedTuple):
+    """Spectral norms against time, each ``(T, B)``; row t (t = 0, …, T−1) holds
+
+    ``hidden[t] = ‖∂h_T/∂h_t‖₂`` (lag T − t; row 0 reaches back to ``h0``) and
+    ``input[t] = ‖∂h_T/∂x_{t+1}‖₂`` for the input ``xs[t]`` (lag T − 1 − t).
+    """
+
+    hidden: np.ndarray
+    input: np.ndarray
+
+
+def _step_jacobians(step: GRUStep, h_prev, params: GRUParams):
+    """``(∂h_t/∂h_{t−1} (B, H, H), ∂h_t/∂x_t (B, H, I))`` of one step, column convention J[b, j, d] = ∂h_j/∂u_d.
+
+    With hn = h_{t−1} W_hnᵀ + b_hn and n = tanh(x W_inᵀ + b_in + r ⊙ hn)::
+
+        ∂h_t/∂h_{t−1} = diag(z) + diag((h_{t−1} − n) z(1−z)) W_hz
+                        + diag((1−z)(1−n²)) [diag(r) W_hn + diag(hn r(1−r)) W_hr]
+        ∂h_t/∂x_t     = diag((h_{t−1} − n) z(1−z)) W_iz + diag((1−z)(1−n²)) [W_in + diag(hn r(1−r)) W_ir]
+
+    The first term, diag(z), is the GRU's own "carousel": the update gate copies h_{t−1} forward.
+    """
+    W_ir, W_iz, W_in = np.split(params.W_ih, 3, axis=0)
+    W_hr, W_hz, W_hn = np.split(params.W_hh, 3, axis=0)
+    r, z, n = step.reset_gate, step.update_gate, step.candidate
+    hn = h_prev @ W_hn.T + params.b_hn
+    col = lambda v: v[:, :, None]                                    # (B, H) -> (B, H, 1): scales rows
+    through_z = col((h_prev - n) * z * (1 - z))
+    through_n = col((1 - z) * (1 - n ** 2))
+    through_r = col(hn * r * (1 - r))
+    dh_dh = (z[:, :, None] * np.eye(params.hidden_size) + through_z * W_hz
+             + through_n * (col(r) * W_hn + through_r * W_hr))
+    dh_dx = through_z * W_iz + through_n * (W_in + through_r * W_ir)
+    return dh_dh, dh_dx
+
+
+def gru_jacobian_norms(xs, h0, params: GRUParams) -> GRUJacobianNorms:
+    """‖∂h_T/∂h_t‖₂ and ‖∂h_T/∂x_{t+1}‖₂ for every t, ``(T, B)`` each, from ``xs (T, B, I)``, ``h0 (B, H)``.
+
+    Rows as in :class:`GRUJacobianNorms`. Walks backwards: G = I = ∂h_T/∂h_T, then at each step
+    G ← G · ∂h_t/∂h_{t−1} (see :func:`_step_jacobians`). Cost O(T·B·H³).
+    """
+    hs, trace = gru_forward(xs, h0, params)
+    T, B, H = hs.shape
+    h_prevs = np.concatenate([np.asarray(h0)[None], hs[:-1]])
+    hidden, inputs = np.empty((T, B), dtype=params.dtype), np.empty((T, B), dtype=params.dtype)
+    G = np.broadcast_to(np.eye(H, dtype=params.dtype), (B, H, H)).copy()
+    for k in reversed(range(T)):                 # step k (0-based) reads xs[k] and h_prevs[k], writes hs[k]
+        dh_dh, dh_dx = _step_jacobians(GRUStep(*(field[k] for field in trace)), h_prevs[k], params)
+        inputs[k] = np.linalg.norm(G @ dh_dx, ord=2, axis=(1, 2))
+        G = G @ dh_dh                            # now ∂h_T/∂h_prevs[k]
+        hidden[k] = np.linalg.norm(G, ord=2, axis=(1, 2))
+    return GRUJacobianNorms(hidden, inputs)

@@ -209,3 +209,91 @@ def lstm_backward(dhs, trace: LSTMStep, xs, h0, c0, params: LSTMParams, dc_T=Non
     grads = LSTMParams(W_ih=np.einsum("tbk,tbi->ki", das, xs), W_hh=np.einsum("tbk,tbh->kh", das, h_prevs),
                        b=das.sum(axis=(0, 1)))
     return grads, das @ params.W_ih, dh_next, dc
+
+
+# ---------------------------------------------------------------------------------------------
+# How far back h_T depends on the past: Jacobians against lag (notebook 03, the constant error
+# carousel). Time indices as in ``rnn.hidden_jacobian_norms``: the state entering step t+1 is
+# s_t = (h_t, c_t), with s_0 = (h0, c0) and h_t = hs[t−1] for t ≥ 1; x_{t+1} = xs[t] enters the same step.
+# ---------------------------------------------------------------------------------------------
+
+class LSTMJacobianNorms(NamedTuple):
+    """Spectral norms (largest singular values) against time, each ``(T, B)``.
+
+    Row t (t = 0, …, T−1) holds ``hidden[t] = ‖∂h_T/∂h_t‖₂`` (c_t held fixed) and ``cell[t] = ‖∂c_T/∂c_t‖₂``
+    (h_t held fixed, every path), for the state *entering* step t+1: lag T − t, so row 0 reaches back
+    to ``h0, c0``; and ``input[t] = ‖∂h_T/∂x_{t+1}‖₂`` for the input ``xs[t]`` of that step: lag T − 1 − t.
+    """
+
+    hidden: np.ndarray
+    cell: np.ndarray
+    input: np.ndarray
+
+
+def _step_jacobians(step: LSTMStep, c_prev, weights):
+    """∂h_t/∂u and ∂c_t/∂u ``(B, H, D)`` for one step, where the pre-activation is a = u Wᵀ + ...
+
+    ``weights (4H, D)`` is ``W_hh`` for u = h_{t−1} or ``W_ih`` for u = x_t; the gate values come
+    from ``step``, ``c_prev (B, H)`` is c_{t−1}. Column convention: J[b, j, d] = ∂out_j/∂u_d::
+
+        ∂c_t/∂u = diag(c_{t−1} f(1−f)) W_f + diag(g i(1−i)) W_i + diag(i (1−g²)) W_g
+        ∂h_t/∂u = diag(tanh(c_t) o(1−o)) W_o + diag(o (1−tanh²c_t)) ∂c_t/∂u
+    """
+    W_i, W_f, W_g, W_o = np.split(weights, 4, axis=0)           # each (H, D)
+    i, f, g, o = step.input_gate, step.forget_gate, step.candidate, step.output_gate
+    tanh_c = np.tanh(step.cell)
+    col = lambda v: v[:, :, None]                                 # (B, H) -> (B, H, 1): scales rows
+    dc = col(c_prev * f * (1 - f)) * W_f + col(g * i * (1 - i)) * W_i + col(i * (1 - g ** 2)) * W_g
+    dh = col(tanh_c * o * (1 - o)) * W_o + col(o * (1 - tanh_c ** 2)) * dc
+    return dh, dc
+
+
+def lstm_jacobian_norms(xs, h0, c0, params: LSTMParams) -> LSTMJacobianNorms:
+    """How strongly h_T and c_T depend on every earlier state and input: spectral norms, ``(T, B)`` each.
+
+    ``xs (T, B, I)``, ``h0, c0 (B, H)``; rows as in :class:`LSTMJacobianNorms` (row t: lag T − t for the
+    states, T − 1 − t for the inputs). Walks backwards with the state s_t = [h_t, c_t] (2H)::
+
+        G = I (2H × 2H) = ∂[h_T, c_T]/∂s_T;   at each step:   G ← G · ∂s_t/∂s_{t−1}
+
+        ∂s_t/∂s_{t−1} = [[∂h_t/∂h_{t−1},  diag(o_t (1 − tanh² c_t) f_t)],
+                         [∂c_t/∂h_{t−1},  diag(f_t)                    ]]
+
+    The lower-right block is the cell path: along it alone, ∂c_T/∂c_t = diag(Π f) (see
+    :func:`cell_path_gain`). Cost O(T·B·H³); meant for the sizes of a lesson (H up to ~100).
+    """
+    hs, _, trace = lstm_forward(xs, h0, c0, params)
+    T, B, H = hs.shape
+    c_prevs = np.concatenate([np.asarray(c0)[None], trace.cell[:-1]])              # cell entering step k
+    hidden, cell, inputs = (np.empty((T, B), dtype=params.dtype) for _ in range(3))
+    G = np.broadcast_to(np.eye(2 * H, dtype=params.dtype), (B, 2 * H, 2 * H)).copy()
+    for k in reversed(range(T)):                 # step k (0-based) reads xs[k] and s_k, writes s_{k+1}
+        step = LSTMStep(*(field[k] for field in trace))
+        dh_dx, dc_dx = _step_jacobians(step, c_prevs[k], params.W_ih)                  # (B, H, I)
+        inputs[k] = np.linalg.norm(G[:, :H, :H] @ dh_dx + G[:, :H, H:] @ dc_dx, ord=2, axis=(1, 2))
+        dh_dh, dc_dh = _step_jacobians(step, c_prevs[k], params.W_hh)                  # (B, H, H)
+        dc_dc = step.forget_gate                                                         # diagonal
+        dh_dc = step.output_gate * (1 - np.tanh(step.cell) ** 2) * step.forget_gate      # diagonal
+        S = np.empty_like(G)                                                             # ∂s_{k+1}/∂s_k
+        S[:, :H, :H], S[:, H:, :H] = dh_dh, dc_dh
+        S[:, :H, H:] = dh_dc[:, :, None] * np.eye(H)
+        S[:, H:, H:] = dc_dc[:, :, None] * np.eye(H)
+        G = G @ S                                                                        # now ∂[h_T, c_T]/∂s_k
+        hidden[k] = np.linalg.norm(G[:, :H, :H], ord=2, axis=(1, 2))
+        cell[k] = np.linalg.norm(G[:, H:, H:], ord=2, axis=(1, 2))
+    return LSTMJacobianNorms(hidden, cell, inputs)
+
+
+def cell_path_gain(forget_gates) -> np.ndarray:
+    """∂c_T/∂c_t along the cell path alone: the product of the forget gates that follow c_t.
+
+    ``forget_gates (T, B, H)`` (``trace.forget_gate``; row s is the gate f_{s+1} of step s+1) ->
+    ``(T, B, H)`` whose row t is Π_{s=t+1}^{T} f_s, the diagonal of ∂c_T/∂c_t along the cell (lag T − t;
+    row 0 reaches back to ``c0``, rows as in :class:`LSTMJacobianNorms`). This is what the constant error
+    carousel keeps: with f ≡ 1 (the 1997 LSTM had no forget gate) it is exactly 1 at every lag.
+    """
+    f = as_float_array("forget_gates", forget_gates)
+    if f.ndim != 3:
+        raise ValueError(f"forget_gates must be 3-D with shape (T, B, H), like trace.forget_gate; "
+                         f"got {f.ndim}-D shape {f.shape}")
+    return np.cumprod(f[::-1], axis=0)[::-1]                  # row t: f_{t+1} · f_{t+2} ⋯ f_T

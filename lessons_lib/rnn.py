@@ -136,3 +136,34 @@ def rnn_backward(dhs, cache: RNNCache) -> tuple[RNNParams, np.ndarray, np.ndarra
     grads = RNNParams(W_xh=np.einsum("tbh,tbi->hi", das, xs), W_hh=np.einsum("tbh,tbk->hk", das, h_prevs),
                       b=das.sum(axis=(0, 1)))
     return grads, das @ params.W_xh, dh_next
+
+
+def hidden_jacobian_norms(xs, h0, params: RNNParams) -> np.ndarray:
+    """Spectral norm of ∂h_T/∂h_t for every earlier state h_t and batch element; shape ``(T, B)``.
+
+    Time indices: ``h_0 = h0`` is the initial state and ``h_t = hs[t-1]`` for t = 1..T (as in
+    :func:`rnn_forward`). Row ``t`` (t = 0, …, T−1) holds ‖∂h_T/∂h_t‖₂, the largest singular value
+    of the Jacobian of the *last* state with respect to the state ``lag = T − t`` steps earlier. So
+    row 0 is the longest lag (T, back to ``h0``) and row T−1 the shortest (1 step); the trivial
+    lag 0 (∂h_T/∂h_T = identity) is left out. ``lags = T - np.arange(T)`` gives the lag of each row.
+
+    One step's Jacobian (column-vector form) is ∂h_s/∂h_{s−1} = diag(1 − h_s²) W_hh, so::
+
+        ∂h_T/∂h_t = diag(1 − h_T²) W_hh · diag(1 − h_{T−1}²) W_hh ⋯ diag(1 − h_{t+1}²) W_hh
+
+    (BPTT multiplies by the transpose, W_hhᵀ diag(1 − h²), which has the same singular values).
+    With zero input, ``b = 0`` and ``h0 = 0`` every h_s is 0, the product is W_hh^(T−t), and its norm
+    is ρ(W_hh)^(T−t) exactly when W_hh is normal (e.g. a scaled orthogonal matrix).
+
+    ``xs (T, B, I)``, ``h0 (B, H)``, validated as in :func:`rnn_forward`. Cost: T products and
+    T batched SVDs of ``(B, H, H)`` matrices.
+    """
+    hs, _ = rnn_forward(xs, h0, params)
+    T, B, H = hs.shape
+    norms = np.empty((T, B), dtype=params.dtype)
+    product = np.broadcast_to(np.eye(H, dtype=params.dtype), (B, H, H))  # ∂h_T/∂h_T = I
+    for t in reversed(range(T)):  # the step h_t -> h_{t+1} produced hs[t]
+        step_jacobian = (1.0 - hs[t] ** 2)[:, :, None] * params.W_hh  # diag(1 − h_{t+1}²) W_hh: (B, H, H)
+        product = product @ step_jacobian  # now ∂h_T/∂h_t
+        norms[t] = np.linalg.svd(product, compute_uv=False)[:, 0]
+    return norms
