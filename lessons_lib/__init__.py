@@ -1,12 +1,31 @@
 """lessons_lib: the tested helper package of *RNN & LSTM, from equations to trained models*.
 
-Modules (one idea each):
+Time-major shapes everywhere: sequences ``(T, B, I)``, states ``(B, H)``; parameter layouts follow
+torch, so weights copy both ways (``Params.from_torch(module)``, ``params.to_torch()``).
 
-- ``rnn``       the tanh RNN cell: forward and backpropagation through time (numpy)
-- ``lstm``      the LSTM cell with its gate trace: forward and BPTT (numpy)
-- ``gru``       the GRU cell in torch's form: forward and BPTT (numpy)
-- ``gradcheck`` central-difference gradients and the relative error
+The cells, in numpy (forward, backpropagation through time, Jacobian norms against lag)
+    rnn           tanh RNN                                    notebooks 01-02
+    lstm          LSTM with its gate trace                    notebook 03
+    gru           GRU in torch's form                         notebook 03
+    gradcheck     central differences, relative error         notebook 02, tests
 
-Time-major shapes everywhere: sequences ``(T, B, I)``, states ``(B, H)``.
+Gradient-flow experiments
+    gradient_flow recurrent matrices of a given spectral radius, Jacobian products   notebook 02
+    cliff         the one-unit RNN's loss cliff, gradient descent with clipping      notebook 02
+    hand_wired    an LSTM wired by hand to write, keep and read a value               notebook 03
+
+Training with torch
+    data          real series (sunspots, CO2), windows, splits, scaling; re-exports the synthetic tasks
+    synthetic_tasks  the adding problem and the copy task                            notebook 05
+    models        SequenceRegressor: an LSTM/GRU/RNN backbone with a linear read-out
+    training      fit (history, clipping, early stopping, divergence guard), checkpoints
+    baselines     persistence, seasonal naive, linear AR by least squares, RMSE/MAE  notebook 04
+    long_range    one training recipe for the long-lag tasks                         notebook 05
+    live_plot     loss curves that update in place
+
+Notebook support
+    widgets       interactive explorers (gradient flow, LSTM gates), testable headlessly
+    exercises     check_<name>(answer) for every exercise
+    plotting      one figure style; environment: versions, device and threads
 """
 __version__ = "0.1.0"
