@@ -10,27 +10,14 @@ The goal is compute <= 50 ms per update. Wall-clock medians, plus the process CP
 from __future__ import annotations
 
 import io
-import time
 
 import numpy as np
+from _timing import timed
 
 from lessons_lib.hand_wired import write_keep_read_lstm
 from lessons_lib.plotting import use_lesson_style
 from lessons_lib.widgets import gate_explorer
 
-REPEATS = 60
-
-
-def timed(action, repeats: int = REPEATS) -> tuple[float, float]:
-    """Median wall ms and mean CPU ms of ``action(k)`` over ``repeats`` calls (after one warm-up)."""
-    action(0)
-    walls = []
-    cpu_start = time.process_time()
-    for k in range(repeats):
-        start = time.perf_counter()
-        action(k)
-        walls.append(time.perf_counter() - start)
-    return 1e3 * float(np.median(walls)), 1e3 * (time.process_time() - cpu_start) / repeats
 
 
 def main() -> None:

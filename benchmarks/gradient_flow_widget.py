@@ -11,27 +11,14 @@ per update at the default sizes (H=32, B=8, T=60). Wall-clock medians, plus mean
 from __future__ import annotations
 
 import io
-import time
 
 import numpy as np
+from _timing import timed
 
 from lessons_lib.plotting import use_lesson_style
 from lessons_lib.widgets import gradient_flow_explorer
 
-REPEATS = 60
 GOAL_MS = 50.0
-
-
-def timed(action, repeats: int = REPEATS) -> tuple[float, float]:
-    """Median wall ms and mean CPU ms of ``action(k)`` over ``repeats`` calls (after one warm-up)."""
-    action(-1)
-    walls = []
-    cpu_start = time.process_time()
-    for k in range(repeats):
-        start = time.perf_counter()
-        action(k)
-        walls.append(time.perf_counter() - start)
-    return 1e3 * float(np.median(walls)), 1e3 * (time.process_time() - cpu_start) / repeats
 
 
 def slider_moves(explorer, name: str, values) -> callable:
