@@ -7,26 +7,7 @@ import torch
 from lessons_lib import exercises
 from lessons_lib.exercises import bptt, rnn_basics
 from lessons_lib.rnn import RNNParams
-
-
-def verdict(capsys, check, answer):
-    """Run a check; return (result, printed text). It must never raise on an answer."""
-    result = check(answer)
-    return result, capsys.readouterr().out
-
-
-def assert_rejected(capsys, check, answer, *fragments):
-    result, out = verdict(capsys, check, answer)
-    assert result is False, out
-    assert out.startswith("❌"), out
-    for fragment in fragments:
-        assert fragment in out, f"expected {fragment!r} in the feedback:\n{out}"
-
-
-def assert_accepted(capsys, check, answer):
-    result, out = verdict(capsys, check, answer)
-    assert result is True, out
-    assert out.startswith("✅"), out
+from exercise_asserts import assert_accepted, assert_rejected, verdict
 
 
 def test_every_check_is_exported():
