@@ -3,8 +3,8 @@
     python tools/execute_notebooks.py                      # every notebook under notebooks/
     python tools/execute_notebooks.py notebooks/01_*.ipynb  # some of them
 
-Widget state is not saved (it would bloat the files and nbval ignores it); execution counts run
-1..N; the wall time of each notebook is printed. Run through ``make notebooks`` so that the
+Widget state and per-cell timestamps are not saved (they bloat the files and every re-run would be
+a diff; nbval ignores them); execution counts run 1..N; the wall time of each notebook is printed. Run through ``make notebooks`` so that the
 thread pinning is the same as in CI.
 """
 from __future__ import annotations
@@ -23,11 +23,14 @@ def execute(path: Path, timeout: int = 600) -> float:
     """Run one notebook in place; return its wall time in seconds."""
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", store_widget_state=False,
+                            record_timing=False,
                             resources={"metadata": {"path": str(path.parent)}})
     start = time.perf_counter()
     client.execute()
     seconds = time.perf_counter() - start
     nb.metadata.pop("widgets", None)
+    for cell in nb.cells:  # no per-cell timestamps: they would make every re-run a diff
+        cell.metadata.pop("execution", None)
     nbformat.write(nb, path)
     return seconds
 
