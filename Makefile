@@ -10,6 +10,8 @@ LAB_PORT ?= 8888
 # (No MPLBACKEND here: it would override the kernels' inline backend and notebooks would lose their figures.)
 TEST_ENV := OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 PYTHONHASHSEED=0
 PYTEST_ARGS ?= -n 2 --dist loadscope
+# Extra pip options, e.g. PIP_ARGS="--extra-index-url https://download.pytorch.org/whl/cpu" for torch's CPU-only build.
+PIP_ARGS ?=
 
 .PHONY: lab test unit nbval notebooks benchmarks clean-venv
 
@@ -17,7 +19,7 @@ $(STAMP): requirements.txt requirements-lock.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required; $(PYTHON) is " + sys.version.split()[0]' \
 	  || { echo "Set PYTHON=/path/to/python3.11, e.g. make test PYTHON=/usr/bin/python3.11"; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet -r requirements.txt -c requirements-lock.txt
+	$(PY) -m pip install --quiet $(PIP_ARGS) -r requirements.txt -c requirements-lock.txt
 	$(PY) -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
