@@ -110,3 +110,9 @@ def test_bad_arguments():
         gate_explorer({"W_ih": 1})
     with pytest.raises(ValueError, match="steps must be an integer >= 31.*got 10"):
         gate_explorer(steps=10)
+
+
+def test_readers_without_a_kernel_get_a_sentence_not_a_widget_repr():
+    """The text/plain fallback of the widget view tells what to do instead of dumping the widget tree."""
+    text = gate_explorer()._repr_mimebundle_()["text/plain"]
+    assert text.startswith("LSTM gate explorer") and "run the cell" in text and "children" not in text

@@ -31,6 +31,7 @@ class Explorer(widgets.VBox):
         self.fig = fig
         self._update = update
         self._figure_display = None
+        self._title = title
         rows = [widgets.HTML(f"<b>{title}</b>")] if title else []
         rows.append(widgets.GridBox(list(self.controls.values()),
                                     layout=widgets.Layout(grid_template_columns="repeat(2, 380px)")))
@@ -48,6 +49,10 @@ class Explorer(widgets.VBox):
         self._update(self.values())
         if self._figure_display is not None:
             self._figure_display.update(self.fig)
+
+    def __repr__(self) -> str:
+        """What readers without a live kernel see in place of the controls (ipywidgets keeps 110 characters)."""
+        return f"{self._title or 'Explorer'} — run the cell for live controls; static figure below"
 
     def _on_change(self, _change) -> None:
         self.refresh()
