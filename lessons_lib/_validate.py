@@ -5,7 +5,19 @@ Every message names what was expected and what was given, e.g.
 """
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
+
+
+def check_int(name: str, value, minimum: int = 1) -> int:
+    """Return ``value`` as an ``int`` if it is an integer (not a bool) >= ``minimum``; else a clear ``ValueError``."""
+    wanted = "a positive integer" if minimum == 1 else f"an integer >= {minimum}"
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise ValueError(f"{name} must be {wanted}; got {value!r} ({type(value).__name__})")
+    if value < minimum:
+        raise ValueError(f"{name} must be {wanted}; got {value!r}")
+    return int(value)
 
 
 def as_float_array(name: str, value) -> np.ndarray:

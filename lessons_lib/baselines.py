@@ -15,6 +15,8 @@ from typing import Callable
 
 import numpy as np
 
+from ._validate import check_int
+
 
 def _windows(X) -> np.ndarray:
     """``X (T, N, 1)`` or ``(T, N)`` -> float array ``(T, N)``."""
@@ -26,16 +28,10 @@ def _windows(X) -> np.ndarray:
     return X
 
 
-def _horizon(horizon) -> int:
-    if isinstance(horizon, bool) or not isinstance(horizon, (int, np.integer)) or horizon < 1:
-        raise ValueError(f"horizon must be a positive integer; got {horizon!r}")
-    return int(horizon)
-
-
 def persistence(X, horizon: int = 1) -> np.ndarray:
     """ŷ_{t+k} = y_t for k = 1..horizon: repeat each window's last value. Returns ``(N, horizon)``."""
     X = _windows(X)
-    return np.repeat(X[-1][:, None], _horizon(horizon), axis=1)
+    return np.repeat(X[-1][:, None], check_int("horizon", horizon), axis=1)
 
 
 def seasonal_naive(X, period: int, horizon: int = 1) -> np.ndarray:
@@ -44,9 +40,8 @@ def seasonal_naive(X, period: int, horizon: int = 1) -> np.ndarray:
     Needs ``lookback >= period``. Returns ``(N, horizon)``.
     """
     X = _windows(X)
-    horizon = _horizon(horizon)
-    if isinstance(period, bool) or not isinstance(period, (int, np.integer)) or period < 1:
-        raise ValueError(f"period must be a positive integer; got {period!r}")
+    horizon = check_int("horizon", horizon)
+    period = check_int("period", period)
     T = X.shape[0]
     if T < period:
         raise ValueError(f"seasonal_naive needs windows of at least period={period} values; got lookback T={T}")
@@ -57,7 +52,7 @@ def seasonal_naive(X, period: int, horizon: int = 1) -> np.ndarray:
 
 def mean_forecast(train_targets, n: int, horizon: int = 1) -> np.ndarray:
     """ŷ = the mean of the training targets, for ``n`` windows: ``(n, horizon)``."""
-    return np.full((n, _horizon(horizon)), float(np.mean(train_targets)))
+    return np.full((n, check_int("horizon", horizon)), float(np.mean(train_targets)))
 
 
 @dataclass
@@ -135,7 +130,7 @@ def recursive_forecast(predict_one_step: Callable[[np.ndarray], np.ndarray], win
         window = window[:, :, None]
     if window.ndim != 3 or window.shape[2] != 1:
         raise ValueError(f"window must be (T, N, 1); got shape {window.shape}")
-    steps = _horizon(steps)
+    steps = check_int("steps", steps)
     forecasts = []
     for _ in range(steps):
         next_value = np.asarray(predict_one_step(window), dtype=float).reshape(window.shape[1])

@@ -18,6 +18,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ._validate import check_int
+
 
 class Trajectory(NamedTuple):
     """A gradient-descent run: ``points (S+1, 2)`` = (w, b) per step, ``losses (S+1,)``, ``gradient_norms (S,)``."""
@@ -36,8 +38,7 @@ class OneUnitRNN:
     target: float = 0.7
 
     def __post_init__(self):
-        if not (isinstance(self.steps, (int, np.integer)) and self.steps >= 1):
-            raise ValueError(f"steps must be a positive integer; got {self.steps!r}")
+        check_int("steps", self.steps)
 
     def loss_and_gradient(self, w, b) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(L, ∂L/∂w, ∂L/∂b)`` at (w, b); ``w`` and ``b`` broadcast, so a whole grid works at once.
@@ -75,8 +76,7 @@ def gradient_descent(model: OneUnitRNN, start, learning_rate: float, steps: int,
     """Plain gradient descent on ``model``'s loss from ``start = (w, b)``, optionally with norm clipping."""
     if not learning_rate > 0:
         raise ValueError(f"learning_rate must be positive; got {learning_rate!r}")
-    if not (isinstance(steps, (int, np.integer)) and steps >= 1):
-        raise ValueError(f"steps must be a positive integer; got {steps!r}")
+    steps = check_int("steps", steps)
     if clip_norm is not None and not clip_norm > 0:
         raise ValueError(f"clip_norm must be positive or None; got {clip_norm!r}")
     point = np.asarray(start, dtype=float)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ._validate import check_int
 from .synthetic_tasks import adding_problem, copy_task  # noqa: F401
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -94,12 +95,6 @@ def fill_linear(series: TimeSeries) -> TimeSeries:
     return TimeSeries(series.name, series.unit, series.time, values, series.missing.copy(), series.period, "linear")
 
 
-def _check_count(name: str, value) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive integer; got {value!r}")
-    return int(value)
-
-
 def make_windows(series, lookback: int, horizon: int = 1, return_index: bool = False):
     """Cut a 1-D series into overlapping (input, target) windows, time-major.
 
@@ -124,7 +119,7 @@ def make_windows(series, lookback: int, horizon: int = 1, return_index: bool = F
     if np.isnan(values).any():
         raise ValueError(f"series contains {int(np.isnan(values).sum())} NaN values; fill them first "
                          "(e.g. load_co2(fill='linear'))")
-    lookback, horizon = _check_count("lookback", lookback), _check_count("horizon", horizon)
+    lookback, horizon = check_int("lookback", lookback), check_int("horizon", horizon)
     n = len(values) - lookback - horizon + 1
     if n < 1:
         raise ValueError(f"series of length {len(values)} is too short for lookback={lookback} + "
@@ -149,7 +144,7 @@ def split_by_target(target_start: np.ndarray, horizon: int, boundaries: tuple[in
     val_start, test_start = boundaries
     if not 0 < val_start < test_start:
         raise ValueError(f"boundaries must satisfy 0 < val_start < test_start; got {boundaries}")
-    first, last = np.asarray(target_start), np.asarray(target_start) + _check_count("horizon", horizon) - 1
+    first, last = np.asarray(target_start), np.asarray(target_start) + check_int("horizon", horizon) - 1
     train = last < val_start
     val = (first >= val_start) & (last < test_start)
     test = first >= test_start

@@ -21,7 +21,7 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 
-from ._validate import as_float_array, check_ndim, check_shape
+from ._validate import as_float_array, check_int, check_ndim, check_shape
 
 MATRIX_KINDS = ("orthogonal", "gaussian")
 
@@ -56,8 +56,7 @@ def recurrent_matrix(hidden_size: int, spectral_radius: float, kind: str = "orth
     - ``"gaussian"``: i.i.d. normal entries rescaled to spectral radius ρ. Not normal: its largest
       singular value σ_max is about 2ρ for large H, and ‖W^k‖₂ can exceed ρ^k for many steps.
     """
-    if not (isinstance(hidden_size, (int, np.integer)) and hidden_size >= 1):
-        raise ValueError(f"hidden_size must be a positive integer; got {hidden_size!r}")
+    hidden_size = check_int("hidden_size", hidden_size)
     if not (np.isfinite(spectral_radius) and spectral_radius >= 0):
         raise ValueError(f"spectral_radius must be a finite number >= 0; got {spectral_radius!r}")
     if kind not in MATRIX_KINDS:

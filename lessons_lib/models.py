@@ -21,14 +21,10 @@ import numpy as np
 import torch
 from torch import nn
 
+from ._validate import check_int
+
 CELLS = {"lstm": nn.LSTM, "gru": nn.GRU, "rnn": nn.RNN}
 """Backbones by name; ``"rnn"`` is torch's Elman RNN with tanh, h_t = tanh(x_t W_ihᵀ + h_{t−1} W_hhᵀ + b)."""
-
-
-def _positive_int(name: str, value) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive integer; got {value!r}")
-    return int(value)
 
 
 class SequenceRegressor(nn.Module):
@@ -52,10 +48,10 @@ class SequenceRegressor(nn.Module):
         super().__init__()
         if cell not in CELLS:
             raise ValueError(f"cell must be one of {sorted(CELLS)}; got {cell!r}")
-        self.input_size = _positive_int("input_size", input_size)
-        self.hidden_size = _positive_int("hidden_size", hidden_size)
-        self.output_size = _positive_int("output_size", output_size)
-        self.num_layers = _positive_int("num_layers", num_layers)
+        self.input_size = check_int("input_size", input_size)
+        self.hidden_size = check_int("hidden_size", hidden_size)
+        self.output_size = check_int("output_size", output_size)
+        self.num_layers = check_int("num_layers", num_layers)
         self.cell = cell
         self.per_step = bool(per_step)
         self.batch_first = bool(batch_first)

@@ -14,9 +14,10 @@ Shapes are time-major like the rest of ``lessons_lib``: ``(T, n, features)``.
 from __future__ import annotations
 
 import math
-import numbers
 
 import numpy as np
+
+from ._validate import check_int
 
 # Token ids of the copy task (inputs and targets share one vocabulary of 10 ids).
 BLANK = 0                      #: the "nothing here" token
@@ -26,15 +27,6 @@ COPY_VOCAB_SIZE = 10           #: ids 0..9
 COPY_LENGTH = 10               #: how many symbols are copied
 
 ADDING_BASELINE_MSE = 1.0 / 6.0  #: MSE of always predicting 1.0 (= E[a + b]) on the adding problem
-
-
-def _check_int(name: str, value, minimum: int) -> int:
-    """Return ``value`` as an int if it is an integer >= ``minimum``; otherwise a clear ``ValueError``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise ValueError(f"{name} must be an integer >= {minimum}; got {value!r} ({type(value).__name__})")
-    if value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}; got {value}")
-    return int(value)
 
 
 def adding_problem(n: int, T: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -49,9 +41,9 @@ def adding_problem(n: int, T: int, seed: int = 0) -> tuple[np.ndarray, np.ndarra
     ``y`` of shape ``(n, 1)``, both float32. Same ``seed`` -> same data.
     Memoryless baseline: ``y_hat = 1.0`` has expected MSE ``1/6`` (:data:`ADDING_BASELINE_MSE`).
     """
-    n = _check_int("n (number of sequences)", n, 1)
-    T = _check_int("T (sequence length; one marker in each half needs T >= 2)", T, 2)
-    seed = _check_int("seed", seed, 0)
+    n = check_int("n (number of sequences)", n, 1)
+    T = check_int("T (sequence length; one marker in each half needs T >= 2)", T, 2)
+    seed = check_int("seed", seed, 0)
     rng = np.random.default_rng(seed)
     values = rng.random((T, n))                                   # u_t ~ U[0, 1], (T, n)
     half = T // 2
@@ -80,9 +72,9 @@ def copy_task(n: int, T: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     Returns ``inputs`` and ``targets``, both int64 of shape ``(T + 20, n)``. Same ``seed`` ->
     same data. Memoryless baseline: :func:`copy_baseline_cross_entropy`.
     """
-    n = _check_int("n (number of sequences)", n, 1)
-    T = _check_int("T (delay between the symbols and the delimiter)", T, 1)
-    seed = _check_int("seed", seed, 0)
+    n = check_int("n (number of sequences)", n, 1)
+    T = check_int("T (delay between the symbols and the delimiter)", T, 1)
+    seed = check_int("seed", seed, 0)
     rng = np.random.default_rng(seed)
     length = T + 2 * COPY_LENGTH
     symbols = rng.integers(SYMBOLS[0], SYMBOLS[-1] + 1, size=(COPY_LENGTH, n))  # (10, n), ids 1..8
@@ -101,5 +93,5 @@ def copy_baseline_cross_entropy(T: int) -> float:
     so at each of the 10 recall steps it can do no better than a uniform guess over 8 symbols
     (loss ``ln 8``).
     """
-    T = _check_int("T (delay between the symbols and the delimiter)", T, 1)
+    T = check_int("T (delay between the symbols and the delimiter)", T, 1)
     return COPY_LENGTH * math.log(len(SYMBOLS)) / (T + 2 * COPY_LENGTH)

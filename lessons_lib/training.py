@@ -35,6 +35,8 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from ._validate import check_int
+
 OPTIMIZERS = {"adam": torch.optim.Adam, "adamw": torch.optim.AdamW, "sgd": torch.optim.SGD,
               "rmsprop": torch.optim.RMSprop}
 LOSSES = ("mse", "cross_entropy")
@@ -266,8 +268,8 @@ def fit(model: nn.Module, train, val=None, *, loss="mse", lr: float = 1e-3, opti
         raise ValueError(f"give exactly one of epochs and max_steps; got epochs={epochs!r}, max_steps={max_steps!r}")
     for name, value in (("epochs", epochs), ("max_steps", max_steps), ("eval_every", eval_every),
                         ("patience", patience), ("batch_size", batch_size)):
-        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1):
-            raise ValueError(f"{name} must be a positive integer; got {value!r}")
+        if value is not None:
+            check_int(name, value)
     if not (isinstance(lr, (int, float)) and lr > 0):
         raise ValueError(f"lr must be a positive number; got {lr!r}")
     if clip_norm is not None and not clip_norm > 0:

@@ -137,3 +137,15 @@ def test_gate_lookup_by_name():
     assert params.gate("candidate").W_ih.shape == (H, I) and params.gate("output").W_hh.shape == (H, H)
     with pytest.raises(ValueError, match=r"one of \('input', 'forget', 'candidate', 'output'\); got 'cell'"):
         params.gate("cell")
+
+
+def test_check_int_names_the_argument_the_bound_and_the_value():
+    from lessons_lib._validate import check_int
+
+    assert check_int("n", np.int64(3)) == 3 and isinstance(check_int("n", np.int64(3)), int)
+    with pytest.raises(ValueError, match=r"^n must be a positive integer; got 0$"):
+        check_int("n", 0)
+    with pytest.raises(ValueError, match=r"^seed must be an integer >= 0; got 2\.0 \(float\)$"):
+        check_int("seed", 2.0, minimum=0)
+    with pytest.raises(ValueError, match=r"got True \(bool\)"):
+        check_int("n", True)

@@ -149,18 +149,18 @@ def test_copy_is_deterministic_per_seed():
 
 # --------------------------------------------------------------------------- bad arguments
 BAD_CALLS = [
-    ("n = 0", adding_problem, (0, 10), r"n \(number of sequences\) must be an integer >= 1; got 0"),
-    ("n float", adding_problem, (2.5, 10), r"n .*integer >= 1; got 2\.5 \(float\)"),
+    ("n = 0", adding_problem, (0, 10), r"n \(number of sequences\) must be a positive integer; got 0"),
+    ("n float", adding_problem, (2.5, 10), r"n .*positive integer; got 2\.5 \(float\)"),
     ("n bool", adding_problem, (True, 10), r"n .*got True \(bool\)"),
     ("T = 1", adding_problem, (4, 1), r"T .*T >= 2.*got 1"),
     ("T string", adding_problem, (4, "100"), r"T .*got '100' \(str\)"),
     ("T float", adding_problem, (4, 100.0), r"T .*got 100\.0 \(float\)"),
     ("negative seed", adding_problem, (4, 10, -1), r"seed must be an integer >= 0; got -1"),
     ("seed None", adding_problem, (4, 10, None), r"seed must be an integer >= 0; got None"),
-    ("copy n = 0", copy_task, (0, 10), r"n \(number of sequences\) must be an integer >= 1; got 0"),
-    ("copy T = 0", copy_task, (4, 0), r"T \(delay.*integer >= 1; got 0"),
+    ("copy n = 0", copy_task, (0, 10), r"n \(number of sequences\) must be a positive integer; got 0"),
+    ("copy T = 0", copy_task, (4, 0), r"T \(delay.*positive integer; got 0"),
     ("copy T float", copy_task, (4, 1.5), r"T \(delay.*got 1\.5 \(float\)"),
-    ("baseline T = 0", copy_baseline_cross_entropy, (0,), r"T \(delay.*integer >= 1; got 0"),
+    ("baseline T = 0", copy_baseline_cross_entropy, (0,), r"T \(delay.*positive integer; got 0"),
 ]
 
 
