@@ -18,10 +18,10 @@ Training with torch
     data          real series (sunspots, CO2), windows, splits, scaling; re-exports the synthetic tasks
     synthetic_tasks  the adding problem and the copy task                            notebook 05
     models        SequenceRegressor: an LSTM/GRU/RNN backbone with a linear read-out
-    training      fit (history, clipping, early stopping, divergence guard), checkpoints
+    training/     helpers around a loop you can read: progress bar, live loss plot, early stopping,
+                  divergence guard, eval mode, checkpoints, seeding; and fit for when the loop is not the lesson
     baselines     persistence, seasonal naive, linear AR by least squares, RMSE/MAE  notebook 04
     long_range    one training recipe for the long-lag tasks                         notebook 05
-    live_plot     loss curves that update in place
 
 Notebook support
     widgets       interactive explorers (gradient flow, LSTM gates), testable headlessly

@@ -7,7 +7,7 @@ import pytest
 import torch
 from torch import nn
 
-from lessons_lib.live_plot import LiveLossPlot, plot_history
+from lessons_lib.training import LiveLossPlot, plot_history
 from lessons_lib.models import SequenceRegressor
 from lessons_lib.training import (CheckpointError, History, TrainingDiverged, evaluate, fit, load_checkpoint,
                                   predict, save_checkpoint, set_seed)

@@ -1,4 +1,4 @@
-"""Loss curves: a live plot that :func:`~lessons_lib.training.fit` updates in place, and a static one.
+"""Loss curves: a live plot updated in place while a model trains, and a static one.
 
 The live plot is a matplotlib ``Figure`` (not pyplot, so nothing accumulates in pyplot's figure
 list) shown once as a PNG with a display id; each update sets new data on the same line artists

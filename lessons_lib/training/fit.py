@@ -12,8 +12,8 @@ The loop, one optimisation step at a time::
 What it adds around that loop: a validation loss every ``eval_every`` steps, early stopping
 (``patience``) that restores the best weights, stopping once ``target_val_loss`` is reached, a
 divergence guard (a non-finite loss raises :class:`TrainingDiverged` saying what happened and what
-to try), a ``tqdm.auto`` progress bar and an optional live loss plot. Checkpoints are saved and
-loaded with :func:`save_checkpoint` / :func:`load_checkpoint` (``torch.load(weights_only=True)``).
+to try), a progress bar and an optional live loss plot. Checkpoints are saved and
+loaded with :mod:`lessons_lib.training.checkpoints` (``torch.load(weights_only=True)``).
 
 Data layout (time-major, the collection's convention): ``X (T, N, I)`` — the batch axis is axis 1;
 targets ``Y (N, ...)`` with the batch axis first — except per-step class targets ``(T, N)`` (see
@@ -23,11 +23,8 @@ from __future__ import annotations
 
 import copy
 import math
-import os
-import random
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Callable
 
 import numpy as np
@@ -35,36 +32,18 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from ._validate import check_int
+from .._validate import check_int
+from .guards import TrainingDiverged
+from .history import LossHistory
+from .progress import ProgressBar
 
 OPTIMIZERS = {"adam": torch.optim.Adam, "adamw": torch.optim.AdamW, "sgd": torch.optim.SGD,
               "rmsprop": torch.optim.RMSprop}
 LOSSES = ("mse", "cross_entropy")
 
 
-class TrainingDiverged(RuntimeError):
-    """The training loss became inf or NaN. ``.history`` holds what was recorded up to that step."""
-
-    def __init__(self, message: str, history: "History | None" = None):
-        super().__init__(message)
-        self.history = history
-
-
-class CheckpointError(ValueError):
-    """A checkpoint file that cannot be read, or whose parameters do not fit the model."""
-
-
-def set_seed(seed: int) -> None:
-    """Seed python's ``random``, numpy's global generator and torch, so that a run can be repeated."""
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer; got {seed!r}")
-    random.seed(int(seed))
-    np.random.seed(int(seed))
-    torch.manual_seed(int(seed))
-
-
 @dataclass
-class History:
+class History(LossHistory):
     """What :func:`fit` recorded.
 
     Per evaluation (every ``eval_every`` steps, and once at the end): ``steps`` (optimisation steps
@@ -73,9 +52,6 @@ class History:
     Per optimisation step: ``step_train_loss`` and ``grad_norm`` (total gradient norm before clipping).
     """
 
-    steps: list[int] = field(default_factory=list)
-    train_loss: list[float] = field(default_factory=list)
-    val_loss: list[float] = field(default_factory=list)
     eval_wall_time: list[float] = field(default_factory=list)
     step_train_loss: list[float] = field(default_factory=list)
     grad_norm: list[float] = field(default_factory=list)
@@ -253,7 +229,7 @@ def fit(model: nn.Module, train, val=None, *, loss="mse", lr: float = 1e-3, opti
         patience: stop when the validation loss has not improved for this many evaluations;
             the best weights are restored at the end (``History.restored_best``).
         target_val_loss: stop as soon as the validation loss is below it (``History.solved_step``).
-        progress: show a ``tqdm.auto`` progress bar. live_plot: show a loss plot updated in place.
+        progress: show a :class:`~lessons_lib.training.progress.ProgressBar`. live_plot: show a loss plot updated in place.
         y_batch_dim: the batch axis of the targets. Default ``None``: axis 0, except for
             ``loss="cross_entropy"`` with 2-D targets, which are per-step ``(T, N)`` in X's layout
             (axis 1 when ``time_major``).
@@ -353,7 +329,7 @@ def fit(model: nn.Module, train, val=None, *, loss="mse", lr: float = 1e-3, opti
                         evals_without_improvement += 1
                 history.eval_wall_time.append(time.perf_counter() - start_time)
                 if bar is not None:
-                    bar.set_postfix(_postfix(history), refresh=False)
+                    bar.set_postfix(**_postfix(history))
                 if plot is not None:
                     plot.update(history)
                 if target_val_loss is not None and history.val_loss[-1] < target_val_loss:
@@ -364,7 +340,8 @@ def fit(model: nn.Module, train, val=None, *, loss="mse", lr: float = 1e-3, opti
                     break
     finally:  # also when TrainingDiverged is raised: close the bar, record the time
         if bar is not None:
-            bar.close()
+            bar.close(note="" if step >= total_steps else ("diverged" if history.stopped_because == "diverged"
+                                                            else stopped.replace("_", " ")))
         history.wall_time = time.perf_counter() - start_time
     if restore_best and best_state is not None:
         model.load_state_dict(best_state)
@@ -408,88 +385,5 @@ def _postfix(history: History) -> dict:
     return postfix
 
 
-def _progress_bar(total: int):
-    from tqdm.auto import tqdm
-    return tqdm(total=total, desc="training", unit="step", leave=True)
-
-
-# --------------------------------------------------------------------------- checkpoints
-def _check_metadata(value, where: str = "metadata") -> None:
-    """Metadata must load under ``weights_only=True``: str, int, float, bool, None, lists/tuples/dicts of them."""
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return
-    if isinstance(value, (list, tuple)):
-        for i, item in enumerate(value):
-            _check_metadata(item, f"{where}[{i}]")
-        return
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if not isinstance(key, str):
-                raise ValueError(f"{where} keys must be strings; got {key!r}")
-            _check_metadata(item, f"{where}[{key!r}]")
-        return
-    hint = " -- convert numpy values with .tolist() or float()" if isinstance(value, (np.ndarray, np.generic)) else ""
-    raise ValueError(f"{where} must be made of str, int, float, bool, None, lists and dicts (so that it loads "
-                     f"with weights_only=True); got {type(value).__name__}{hint}")
-
-
-def save_checkpoint(model: nn.Module, path, **metadata) -> Path:
-    """Save ``model.state_dict()`` and ``metadata`` (plain python values) to ``path``; return the path.
-
-    Written to a temporary file first and then renamed, so an interrupted save never leaves a
-    half-written checkpoint under the final name.
-    """
-    _check_metadata(metadata)
-    path = Path(path)
-    temporary = path.with_name(path.name + ".partial")
-    torch.save({"format": "lessons_lib-checkpoint-1", "state_dict": model.state_dict(), "metadata": metadata},
-               temporary)
-    os.replace(temporary, path)
-    return path
-
-
-def load_checkpoint(model: nn.Module, path) -> dict:
-    """Load a checkpoint saved by :func:`save_checkpoint` (or a bare state dict) into ``model``; return its metadata.
-
-    Uses ``torch.load(..., weights_only=True)``: only tensors and plain python values are
-    unpickled, never arbitrary objects. Raises ``FileNotFoundError`` for a missing file and
-    :class:`CheckpointError` (a ``ValueError``) for a corrupt file or one whose parameter names or
-    shapes do not match ``model`` (listing the missing and unexpected keys and the shapes that differ).
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"no checkpoint file at {path}")
-    try:
-        content = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as error:  # torch raises many types here (UnpicklingError, RuntimeError, EOFError, IndexError ...)
-        raise CheckpointError(f"{path} is not a readable checkpoint (corrupt, truncated, or not written by "
-                              f"torch.save with tensors and plain values only): {type(error).__name__}: "
-                              f"{str(error).splitlines()[0] if str(error) else ''}") from error
-    if isinstance(content, dict) and "state_dict" in content:
-        state, metadata = content["state_dict"], dict(content.get("metadata", {}))
-    elif isinstance(content, dict) and all(isinstance(v, torch.Tensor) for v in content.values()):
-        state, metadata = content, {}
-    else:
-        raise CheckpointError(f"{path} holds a {type(content).__name__}, not a checkpoint (a dict with a "
-                              "'state_dict', or a state dict of tensors)")
-    _check_fits(model, state, path)
-    model.load_state_dict(state)
-    return metadata
-
-
-def _check_fits(model: nn.Module, state: dict, path) -> None:
-    expected = model.state_dict()
-    missing = [k for k in expected if k not in state]
-    unexpected = [k for k in state if k not in expected]
-    shapes = [f"{k}: checkpoint {tuple(state[k].shape)}, model {tuple(expected[k].shape)}"
-              for k in expected if k in state and tuple(state[k].shape) != tuple(expected[k].shape)]
-    if missing or unexpected or shapes:
-        parts = []
-        if missing:
-            parts.append(f"missing keys (in the model, not in the checkpoint): {missing}")
-        if unexpected:
-            parts.append(f"unexpected keys (in the checkpoint, not in the model): {unexpected}")
-        if shapes:
-            parts.append("shapes that differ: " + "; ".join(shapes))
-        raise CheckpointError(f"checkpoint {path} does not fit {type(model).__name__}: " + ". ".join(parts)
-                              + ". Was it saved from a model built with other sizes or another cell?")
+def _progress_bar(total: int) -> ProgressBar:
+    return ProgressBar(total, desc="training", unit="step")
