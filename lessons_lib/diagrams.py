@@ -129,7 +129,7 @@ def _gru() -> Spec:
         "GRU",
         {"update": Layer(3.4, 3.2, "σ", r"$z_t$", "更新门"), "reset": Layer(5.2, 3.2, "σ", r"$r_t$", "重置门"),
          "recurrent": Layer(7.0, 1.1, "linear", r"$W_{hn}\, h_{t-1} + b_{hn}$"),
-         "candidate": Layer(9.4, 2.4, "tanh", r"$n_t$", "候选")},
+         "candidate": Layer(9.4, 2.4, "tanh", r"$n_t$", "候选状态")},
         {"keep": Op(3.4, 5.8, "×"), "one_minus": Op(6.0, 4.8, "1−"), "reset": Op(7.0, 2.4, "×"),
          "new": Op(9.4, 4.8, "×"), "add": Op(9.4, 5.8, "+")},
         [_wire((0.0, 5.8), (3.1, 5.8)), _wire((3.7, 5.8), (9.1, 5.8)), _wire((9.7, 5.8), (12.0, 5.8)),    # h line
