@@ -98,18 +98,13 @@ def test_the_answer_cannot_change_the_checks_data(capsys):
 
 # ------------------------------------------------------------------ the reference itself
 def autograd_step(dh, dc, x, h_prev, c_prev, params):
-    """The six gradients of L = Σ dh ⊙ h_t + Σ dc ⊙ c_t for one step of torch.nn.LSTMCell (float64)."""
-    cell = torch.nn.LSTMCell(module.I, module.H, dtype=torch.float64)
-    with torch.no_grad():
-        cell.weight_ih.copy_(torch.from_numpy(params.W_ih))
-        cell.weight_hh.copy_(torch.from_numpy(params.W_hh))
-        cell.bias_ih.copy_(torch.from_numpy(params.b))
-        cell.bias_hh.zero_()
-    inputs = [torch.tensor(a, requires_grad=True) for a in (x, h_prev, c_prev)]
-    h, c = cell(inputs[0], (inputs[1], inputs[2]))
-    ((h * torch.from_numpy(dh)).sum() + (c * torch.from_numpy(dc)).sum()).backward()
-    return tuple(t.grad.numpy() for t in inputs) + (cell.weight_ih.grad.numpy(), cell.weight_hh.grad.numpy(),
-                                                    cell.bias_ih.grad.numpy())
+    """The six gradients of L = Σ dh ⊙ h_t + Σ dc ⊙ c_t for one step of torch.nn.LSTM (float64)."""
+    lstm = params.to_torch()                       # bias_ih_l0 = b, bias_hh_l0 = 0
+    x, h_prev, c_prev = (torch.tensor(a, requires_grad=True) for a in (x, h_prev, c_prev))
+    _, (h, c) = lstm(x[None], (h_prev[None], c_prev[None]))
+    ((h[0] * torch.from_numpy(dh)).sum() + (c[0] * torch.from_numpy(dc)).sum()).backward()
+    return (x.grad.numpy(), h_prev.grad.numpy(), c_prev.grad.numpy(), lstm.weight_ih_l0.grad.numpy(),
+            lstm.weight_hh_l0.grad.numpy(), lstm.bias_ih_l0.grad.numpy())
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
