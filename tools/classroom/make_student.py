@@ -26,7 +26,7 @@ from nbgrader.nbgraderformat import MetadataValidator
 from nbgrader.preprocessors import ClearSolutions
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from exercise_cells import exercises, metadata_problems, student_notebook  # noqa: E402
+from exercise_cells import convert, exercises, metadata_problems, student_notebook  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 STUDENT = ROOT / "student"
@@ -54,9 +54,10 @@ class ClearExerciseOutputs(Preprocessor):
 def student_version(path: Path) -> str:
     """The student notebook of ``path`` as text, made by nbgrader and cross-checked."""
     source = nbformat.read(path, as_version=4)
-    problems = metadata_problems(source)
+    problems = metadata_problems(source) + convert(source)[2]
     if problems:
-        raise SystemExit(f"{path.name}: run tools/classroom/convert_to_nbgrader.py first:\n  " + "\n  ".join(problems))
+        raise SystemExit(f"{path.name}: not ready for nbgrader; run tools/classroom/convert_to_nbgrader.py and fix "
+                         f"what it lists:\n  " + "\n  ".join(problems))
     MetadataValidator().validate_nb(source)
     exporter = NotebookExporter()
     exporter.register_preprocessor(ClearExerciseOutputs(), enabled=True)
@@ -72,11 +73,11 @@ def student_version(path: Path) -> str:
 
 def main(argv: list[str]) -> None:
     sources = [Path(a).resolve() for a in argv] or sorted((ROOT / "notebooks").glob("*.ipynb"))
+    versions = {path: student_version(path) for path in sources}      # every check passes before anything is written
     STUDENT.mkdir(exist_ok=True)
     (STUDENT / "README.md").write_text(README, encoding="utf-8")
-    for path in sources:
+    for path, text in versions.items():
         target = STUDENT / path.name
-        text = student_version(path)
         changed = not target.exists() or target.read_text(encoding="utf-8") != text
         target.write_text(text, encoding="utf-8")
         print(f"student/{path.name}: {len(exercises(nbformat.reads(text, as_version=4)))} exercises"
