@@ -48,3 +48,25 @@ benchmarks: $(STAMP)
 
 clean-venv:
 	rm -rf $(VENV)
+
+# ---------------------------------------------------------------------------------------------
+# Student versions (issue 13): a separate block owned by the classroom tools (tools/classroom/README.md).
+# nbgrader lives in its own environment, tools/classroom/.venv, never in the learner's .venv
+# (it would add menus and panels to their JupyterLab).
+TOOLS_VENV  := tools/classroom/.venv
+TOOLS_STAMP := $(TOOLS_VENV)/.installed-stamp
+
+.PHONY: student test-student
+
+$(TOOLS_STAMP): tools/classroom/requirements.txt tools/classroom/requirements-lock.txt
+	test -x $(TOOLS_VENV)/bin/python || $(PYTHON) -m venv $(TOOLS_VENV)
+	$(TOOLS_VENV)/bin/python -m pip install --quiet $(PIP_ARGS) -r tools/classroom/requirements.txt -c tools/classroom/requirements-lock.txt
+	touch $(TOOLS_STAMP)
+
+## Write student/ from notebooks/: solutions cleared by nbgrader's ClearSolutions (maintainers).
+student: $(TOOLS_STAMP)
+	$(TOOLS_VENV)/bin/python tools/classroom/make_student.py
+
+## Run every student notebook from a fresh kernel: only the unsolved exercises may raise (CI, after make test).
+test-student: $(STAMP)
+	$(TEST_ENV) $(PY) tools/classroom/run_student.py
