@@ -1,6 +1,8 @@
 """The Explorer base: what a notebook output carries, full labels, the readout, the live canvas's partial redraws
 (checked pixel by pixel against a full draw) and the axis-limit helpers that make them possible."""
 import base64
+import subprocess
+import sys
 import io
 
 import ipywidgets as widgets
@@ -35,9 +37,11 @@ def line_explorer():
 def live(explorer):
     """Display the explorer as a notebook would, and pretend a browser connected to its canvas."""
     explorer._repr_mimebundle_()
-    explorer._canvas.syncing_data_url = False   # ipympl sets this when the front end says 'initialized'
-    explorer._canvas.draw()
-    return explorer._canvas
+    canvas = explorer._canvas
+    canvas._handle_message(canvas, {"type": "initialized"}, [])   # what ipympl's front end sends first
+    assert not canvas.syncing_data_url
+    canvas.draw()                                                  # what its first 'draw' request runs
+    return canvas
 
 
 def difference_from_a_full_draw(explorer) -> int:
@@ -102,7 +106,16 @@ def test_nothing_is_drawn_without_a_front_end():
     explorer = line_explorer()
     explorer._repr_mimebundle_()            # displayed, but no browser ever connected (nbclient, nbval)
     explorer.controls["slope"].value = 1.0
-    assert getattr(explorer._canvas, "_background", None) is None
+    assert getattr(explorer._canvas, "_live_background", None) is None
+
+
+def test_the_canvas_keeps_the_figures_pixel_size():
+    """ipympl syncs the canvas size to the browser (its ``_size`` trait): redraws must leave it alone."""
+    explorer = gradient_flow_explorer()
+    canvas = live(explorer)
+    explorer.controls["spectral_radius"].value = 1.2
+    canvas.redraw()
+    assert tuple(canvas._size) == (9.0 * explorer.fig.dpi, 3.4 * explorer.fig.dpi)
 
 
 def test_nice_and_sticky_limits():
@@ -115,3 +128,11 @@ def test_nice_and_sticky_limits():
     assert low <= 1e-15 / 3 and high >= 3.0
     assert sticky_log_limits(1e-14, 0.5, (low, high)) == (low, high)   # still fits and fills half: kept
     assert sticky_log_limits(1e-3, 1.0, (low, high)) != (low, high)     # uses too few decades: tightened
+
+
+def test_displaying_an_explorer_leaves_the_notebooks_own_backend_alone():
+    """ipympl switches matplotlib to itself on import; the learner's other figures must stay inline."""
+    code = ("import matplotlib; matplotlib.use('agg'); from lessons_lib.widgets import gate_explorer; "
+            "gate_explorer()._repr_mimebundle_(); print(matplotlib.get_backend())")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "agg"

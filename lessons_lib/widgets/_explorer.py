@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from typing import Callable
 
 import ipywidgets as widgets
+import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 import numpy as np
 from matplotlib.figure import Figure
@@ -49,6 +50,7 @@ class Explorer(widgets.VBox):
         self._title = title
         self._canvas = None  # the live canvas, made when the explorer is first displayed
         self.readout = widgets.HTML(layout=widgets.Layout(margin="2px 0 0 8px"))
+        self.readout.add_class("explorer-readout")
         _full_labels(self.controls.values())
         rows = [widgets.HTML(f"<b>{title}</b>")] if title else []
         rows.append(widgets.GridBox(list(self.controls.values()), layout=widgets.Layout(
@@ -147,9 +149,25 @@ def _hidden(artists):
             artist.set_visible(was_visible)
 
 
+def _ipympl():
+    """ipympl's canvas and manager classes, imported without letting ipympl take over pyplot.
+
+    (Importing ``ipympl`` switches matplotlib's backend to itself; the notebook's own figures must stay
+    inline, so the backend is put back.)
+    """
+    backend = dict.__getitem__(matplotlib.rcParams, "backend")
+    from ipympl.backend_nbagg import Canvas, FigureManager
+    if dict.__getitem__(matplotlib.rcParams, "backend") != backend:
+        if isinstance(backend, str):
+            matplotlib.use(backend)
+        else:   # matplotlib had not chosen one yet: let it choose as it would have
+            dict.__setitem__(matplotlib.rcParams, "backend", backend)
+    return Canvas, FigureManager
+
+
 def _make_canvas(fig: Figure):
     """An ipympl canvas for ``fig`` that redraws only the changed artists when the axes stay put."""
-    from ipympl.backend_nbagg import Canvas, FigureManager
+    Canvas, FigureManager = _ipympl()
 
     class LiveCanvas(Canvas):
         """Keeps the figure drawn without its curves (the background); after an update it restores that,
@@ -160,34 +178,34 @@ def _make_canvas(fig: Figure):
             artists = dynamic_artists(self.figure)
             with _hidden([*self.figure.axes, *self.figure.legends, *artists, *title_texts(self.figure)]):
                 FigureCanvasAgg.draw(self)
-                self._blank = self.copy_from_bbox(self.figure.bbox)
+                self._live_blank = self.copy_from_bbox(self.figure.bbox)
             with _hidden(artists + title_texts(self.figure)):
                 FigureCanvasAgg.draw(self)
             self._remember(artists)
 
         def redraw(self):
             """After an update: the cached background, the axes that moved redrawn in place, the curves."""
-            if getattr(self, "_background", None) is None or self._size != tuple(self.figure.get_size_inches()):
+            if getattr(self, "_live_background", None) is None or self._live_size != tuple(self.figure.get_size_inches()):
                 self.draw()
                 return
-            self.restore_region(self._background)
+            self.restore_region(self._live_background)
             renderer = self.get_renderer()
             artists = dynamic_artists(self.figure)
             with _hidden(artists + title_texts(self.figure)):
                 for ax in self.figure.axes:
-                    if axes_key(ax) != self._keys[ax]:
-                        x0, y0, x1, y1 = Bbox.union([self._extents[ax], ax.get_tightbbox(renderer)]).padded(2).extents
+                    if axes_key(ax) != self._live_keys[ax]:
+                        x0, y0, x1, y1 = Bbox.union([self._live_extents[ax], ax.get_tightbbox(renderer)]).padded(2).extents
                         top, bottom = renderer.height - y1, renderer.height - y0   # regions count rows from the top
-                        self.restore_region(self._blank, bbox=(x0, top, x1, bottom), xy=(0, 0))   # xy: an offset
+                        self.restore_region(self._live_blank, bbox=(x0, top, x1, bottom), xy=(0, 0))   # xy: an offset
                         ax.draw(renderer)
             self._remember(artists)
 
         def _remember(self, artists):
             renderer = self.get_renderer()
-            self._background = self.copy_from_bbox(self.figure.bbox)
-            self._size = tuple(self.figure.get_size_inches())
-            self._keys = {ax: axes_key(ax) for ax in self.figure.axes}
-            self._extents = {ax: ax.get_tightbbox(renderer) for ax in self.figure.axes}
+            self._live_background = self.copy_from_bbox(self.figure.bbox)
+            self._live_size = tuple(self.figure.get_size_inches())
+            self._live_keys = {ax: axes_key(ax) for ax in self.figure.axes}
+            self._live_extents = {ax: ax.get_tightbbox(renderer) for ax in self.figure.axes}
             for artist in artists:
                 artist.draw(renderer)
             self.blit()

@@ -163,7 +163,7 @@ def gate_explorer(params: LSTMParams | None = None, seed: int = 0, steps: int = 
     for k, (handles, names, heading) in enumerate(legends):
         fig.legend(handles, names, title=heading, loc="center", fontsize=8, title_fontsize=8, frameon=False,
                    ncols=1 if len(handles) <= 3 else 2, bbox_to_anchor=(legend_slot.x0 + (k + 0.5) * legend_slot.width / len(legends),
-                                                                legend_slot.y0 + 0.45 * legend_slot.height))
+                                                                legend_slot.y0 + 0.2 * legend_slot.height))
     title = fig.suptitle("", fontsize=10)
 
     def update(values: dict) -> str:

@@ -45,13 +45,17 @@ class Lab:
 
 
 def _user_settings(config_dir: Path) -> None:
-    """A newcomer's JupyterLab (no saved settings), except that documents are never saved automatically
-    and the page exposes ``window.jupyterapp`` (so that tests can run a given cell)."""
+    """A newcomer's JupyterLab (no saved settings), except that documents are never saved automatically,
+    every cell is kept in the page (no windowing), and the page exposes ``window.jupyterapp`` (so that
+    tests can run a given cell)."""
     config_dir.mkdir(parents=True, exist_ok=True)
     (config_dir / "jupyter_lab_config.json").write_text(json.dumps({"LabApp": {"expose_app_in_browser": True}}))
-    plugin = config_dir / "lab" / "user-settings" / "@jupyterlab" / "docmanager-extension" / "plugin.jupyterlab-settings"
-    plugin.parent.mkdir(parents=True, exist_ok=True)
-    plugin.write_text(json.dumps({"autosave": False}))
+    settings = config_dir / "lab" / "user-settings" / "@jupyterlab"
+    for plugin, values in (("docmanager-extension/plugin", {"autosave": False}),
+                           ("notebook-extension/tracker", {"windowingMode": "none"})):   # every cell in the page
+        path = settings / f"{plugin}.jupyterlab-settings"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values))
 
 
 @contextmanager
@@ -113,7 +117,7 @@ def wait_for_kernel_idle(page, timeout_ms: float = 60_000) -> None:
     }""", timeout=timeout_ms, polling=50)
 
 
-def open_notebook(page, lab: Lab, notebook: str) -> None:
+def open_notebook(page, lab: Lab, notebook: str, kernel: bool = True) -> None:
     """Open ``notebooks/<notebook>`` alone in the page (the workspace is reset) and wait for its kernel."""
     page.goto(lab.url(f"lab/tree/notebooks/{notebook}") + "&reset")
     page.wait_for_function("""name => {
@@ -121,7 +125,8 @@ def open_notebook(page, lab: Lab, notebook: str) -> None:
         return panel && panel.title.label === name && panel.context && panel.context.isReady
             && panel.content.widgets.length === panel.content.model.cells.length;
     }""", arg=Path(notebook).name, timeout=60_000)
-    wait_for_kernel_idle(page)
+    if kernel:
+        wait_for_kernel_idle(page)
 
 
 def run_cell(page, contains: str | None = None, timeout_ms: float = 120_000):
