@@ -65,6 +65,7 @@ def stage() -> None:
     if missing:
         sys.exit(f"notebooks missing from the README's map (add a row each): {sorted(missing)}")
     (SOURCE / "index.md").write_text(index_page(rows, [p.stem for p in students]), encoding="utf-8")
+    (SOURCE / "_static").mkdir(exist_ok=True)
     import jupyter_server_mathjax
     shutil.copytree(Path(jupyter_server_mathjax.__file__).parent / "static", SOURCE / "_static" / "mathjax")
 
@@ -75,6 +76,7 @@ def main() -> int:
     start = time.perf_counter()
     stage()
     code = build_main(["-b", "html", "-q", "-E", str(SOURCE), str(OUTPUT)])
+    (OUTPUT / ".nojekyll").touch()   # GitHub Pages: serve _static/ and _images/ as they are
     print(f"site: {OUTPUT / 'index.html'} ({time.perf_counter() - start:.0f} s)" if code == 0 else "site: build failed")
     return code
 
