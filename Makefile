@@ -86,10 +86,10 @@ nbval: $(STAMP)
 
 ## nbval over every notebook under each of PORTABLE_SETTINGS: what a learner's different CPU would print.
 test-portable: $(STAMP)
-	@for settings in $(PORTABLE_SETTINGS); do \
+	@status=0; for settings in $(PORTABLE_SETTINGS); do \
 	  echo "== nbval with $$settings"; \
-	  env PYTHONHASHSEED=0 $$settings $(PY) -m pytest $(PYTEST_ARGS) notebooks $(NBVAL) || exit 1; \
-	done
+	  env PYTHONHASHSEED=0 $$settings $(PY) -m pytest $(PYTEST_ARGS) notebooks $(NBVAL) || status=1; \
+	done; exit $$status
 
 ## JupyterLab in a real browser (Debian's chromium): landing page, every explorer, slideshow, no errors.
 ## Screenshots go to build/browser/.
