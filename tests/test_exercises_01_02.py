@@ -179,11 +179,11 @@ def test_bptt_variant_default_is_lessons_lib_rnn_backward():
 
 # ---------------------------------------------------------------- notebook 02: jacobian norm
 def test_jacobian_norm_accepts_matrix_power_and_library(capsys):
-    from lessons_lib.rnn import hidden_jacobian_norms
+    from lessons_lib.jacobians import rnn_jacobian_norms
     W = bptt.JACOBIAN_W_HH
     assert_accepted(capsys, exercises.check_jacobian_norm, np.linalg.norm(np.linalg.matrix_power(W, 8), ord=2))
     params = RNNParams(W_xh=np.zeros((2, 1)), W_hh=W.copy(), b=np.zeros(2))
-    norms = hidden_jacobian_norms(np.zeros((8, 1, 1)), np.zeros((1, 2)), params)
+    norms = rnn_jacobian_norms(np.zeros((8, 1, 1)), np.zeros((1, 2)), params).hidden
     assert_accepted(capsys, exercises.check_jacobian_norm, norms[0, 0])  # a numpy float
     assert_accepted(capsys, exercises.check_jacobian_norm, norms[:1, 0])  # a one-element array
 

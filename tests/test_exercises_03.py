@@ -11,7 +11,7 @@ import torch
 
 from lessons_lib.exercises import (check_forget_bias_for_half_life, check_forget_gate_block, check_gru_step,
                                    check_lstm_step, check_set_forget_bias)
-from lessons_lib.lstm import sigmoid
+from lessons_lib.activations import sigmoid
 
 
 # ----- references (what the notebook's solution cells contain) -----------------------------------

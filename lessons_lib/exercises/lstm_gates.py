@@ -13,7 +13,8 @@ import math
 import numpy as np
 
 from ..gru import GRUParams, gru_step
-from ..lstm import GATE_ORDER, LSTMParams, lstm_step, sigmoid
+from ..activations import sigmoid
+from ..lstm import GATE_ORDER, LSTMParams, lstm_step
 from ._feedback import array_problem, call_safely, report
 
 __all__ = ["check_lstm_step", "check_forget_gate_block", "check_set_forget_bias", "check_gru_step",
