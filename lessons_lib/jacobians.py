@@ -15,7 +15,8 @@ product G = ∂s_T/∂s_k of one-step Jacobians (s is the state: h, or [h, c] fo
     G = I;   for k = T−1 … 0:   G_x = G · ∂s_{k+1}/∂x_{k+1};   G ← G · ∂s_{k+1}/∂s_k
 
 Jacobians in column convention, batched: J[b, j, d] = ∂out_j/∂in_d, shape ``(B, out, in)``.
-Cost O(T·B·H³): meant for the sizes of a lesson (H up to ~100).
+Cost O(T·B·H³): meant for the sizes of a lesson (H up to ~100). ``inputs=False`` skips the input norms
+(``input`` is then ``None``), about half the work when I ≈ H.
 """
 from __future__ import annotations
 
@@ -30,14 +31,15 @@ from .rnn import RNNParams, rnn_forward
 
 
 class JacobianNorms(NamedTuple):
-    """``hidden[t] = ‖∂h_T/∂h_t‖₂`` and ``input[t] = ‖∂h_T/∂x_{t+1}‖₂``, each ``(T, B)`` (tanh RNN and GRU)."""
+    """``hidden[t] = ‖∂h_T/∂h_t‖₂`` and ``input[t] = ‖∂h_T/∂x_{t+1}‖₂``, each ``(T, B)`` (tanh RNN and GRU;
+    ``input`` is ``None`` when not asked for)."""
 
     hidden: np.ndarray
     input: np.ndarray
 
 
 class LSTMJacobianNorms(NamedTuple):
-    """As :class:`JacobianNorms`, plus ``cell[t] = ‖∂c_T/∂c_t‖₂``; each ``(T, B)``.
+    """As :class:`JacobianNorms`, plus ``cell[t] = ‖∂c_T/∂c_t‖₂``; each ``(T, B)`` (``input`` may be ``None``).
 
     ``hidden`` holds c_t fixed and ``cell`` holds h_t fixed (every path through the step is counted).
     """
@@ -85,7 +87,7 @@ def jacobian_norms(W_hh, derivatives) -> np.ndarray:
     return norms
 
 
-def rnn_jacobian_norms(xs, h0, params: RNNParams) -> JacobianNorms:
+def rnn_jacobian_norms(xs, h0, params: RNNParams, inputs: bool = True) -> JacobianNorms:
     """:class:`JacobianNorms` of the tanh RNN run on ``xs (T, B, I)`` from ``h0 (B, H)`` (checked as in ``rnn_forward``).
 
     One step, with D = diag(1 − h_{k+1}²) the tanh derivative::
@@ -99,11 +101,13 @@ def rnn_jacobian_norms(xs, h0, params: RNNParams) -> JacobianNorms:
     hs, _ = rnn_forward(xs, h0, params)
     T, B, H = hs.shape
     D = (1.0 - hs ** 2)[..., None]                       # (T, B, H, 1): diag(1 − h²) as a row scale
-    hidden, inputs = np.empty((T, B), dtype=params.dtype), np.empty((T, B), dtype=params.dtype)
-    steps = lambda k: (D[k] * params.W_hh, D[k] * params.W_xh)
+    hidden, input_norms = np.empty((T, B), dtype=params.dtype), np.empty((T, B), dtype=params.dtype)
+    steps = lambda k: (D[k] * params.W_hh, D[k] * params.W_xh if inputs else None)
     for k, G, G_x in _walk_back(T, B, H, params.dtype, steps):
-        hidden[k], inputs[k] = _norm(G), _norm(G_x)
-    return JacobianNorms(hidden, inputs)
+        hidden[k] = _norm(G)
+        if inputs:
+            input_norms[k] = _norm(G_x)
+    return JacobianNorms(hidden, input_norms if inputs else None)
 
 
 def _lstm_through_gates(cache, k: int, c_prev, weights):
@@ -122,7 +126,7 @@ def _lstm_through_gates(cache, k: int, c_prev, weights):
     return dh, dc
 
 
-def lstm_jacobian_norms(xs, h0, c0, params: LSTMParams) -> LSTMJacobianNorms:
+def lstm_jacobian_norms(xs, h0, c0, params: LSTMParams, inputs: bool = True) -> LSTMJacobianNorms:
     """:class:`LSTMJacobianNorms` of the LSTM run on ``xs (T, B, I)`` from ``h0, c0 (B, H)``.
 
     The state is s = [h, c] (2H). One step back::
@@ -138,19 +142,23 @@ def lstm_jacobian_norms(xs, h0, c0, params: LSTMParams) -> LSTMJacobianNorms:
 
     def steps(k):
         dh_dh, dc_dh = _lstm_through_gates(cache, k, c_prevs[k], params.W_hh)    # (B, H, H)
-        dh_dx, dc_dx = _lstm_through_gates(cache, k, c_prevs[k], params.W_ih)    # (B, H, I)
         f = cache.forget_gate[k]
         dh_dc = cache.output_gate[k] * (1 - np.tanh(cache.cell[k]) ** 2) * f     # diagonal
         to_state = np.empty((B, 2 * H, 2 * H), dtype=params.dtype)
         to_state[:, :H, :H], to_state[:, H:, :H] = dh_dh, dc_dh
         to_state[:, :H, H:] = dh_dc[:, :, None] * np.eye(H)
         to_state[:, H:, H:] = f[:, :, None] * np.eye(H)
+        if not inputs:
+            return to_state, None
+        dh_dx, dc_dx = _lstm_through_gates(cache, k, c_prevs[k], params.W_ih)    # (B, H, I)
         return to_state, np.concatenate([dh_dx, dc_dx], axis=1)
 
-    hidden, cell, inputs = (np.empty((T, B), dtype=params.dtype) for _ in range(3))
+    hidden, cell, input_norms = (np.empty((T, B), dtype=params.dtype) for _ in range(3))
     for k, G, G_x in _walk_back(T, B, 2 * H, params.dtype, steps):
-        hidden[k], cell[k], inputs[k] = _norm(G[:, :H, :H]), _norm(G[:, H:, H:]), _norm(G_x[:, :H])
-    return LSTMJacobianNorms(hidden, cell, inputs)
+        hidden[k], cell[k] = _norm(G[:, :H, :H]), _norm(G[:, H:, H:])
+        if inputs:
+            input_norms[k] = _norm(G_x[:, :H])
+    return LSTMJacobianNorms(hidden, cell, input_norms if inputs else None)
 
 
 def cell_path_gain(forget_gates) -> np.ndarray:
@@ -168,7 +176,7 @@ def cell_path_gain(forget_gates) -> np.ndarray:
     return np.cumprod(f[::-1], axis=0)[::-1]                  # row t: f_{t+1} · f_{t+2} ⋯ f_T
 
 
-def _gru_step_jacobians(cache, k: int, h_prev, params: GRUParams):
+def _gru_step_jacobians(cache, k: int, h_prev, params: GRUParams, inputs: bool = True):
     """``(∂h_{k+1}/∂h_k (B, H, H), ∂h_{k+1}/∂x_{k+1} (B, H, I))`` from the gates of ``cache`` row k; ``h_prev`` = h_k.
 
     With hn = h_k W_hnᵀ + b_hn and n = tanh(x W_inᵀ + b_in + r ⊙ hn)::
@@ -187,18 +195,20 @@ def _gru_step_jacobians(cache, k: int, h_prev, params: GRUParams):
     through_n = col((1 - z) * (1 - n ** 2))
     through_r = col(hn * r * (1 - r))
     dh_dh = col(z) * np.eye(params.hidden_size) + through_z * W_hz + through_n * (col(r) * W_hn + through_r * W_hr)
-    dh_dx = through_z * W_iz + through_n * (W_in + through_r * W_ir)
+    dh_dx = through_z * W_iz + through_n * (W_in + through_r * W_ir) if inputs else None
     return dh_dh, dh_dx
 
 
-def gru_jacobian_norms(xs, h0, params: GRUParams) -> JacobianNorms:
+def gru_jacobian_norms(xs, h0, params: GRUParams, inputs: bool = True) -> JacobianNorms:
     """:class:`JacobianNorms` of the GRU run on ``xs (T, B, I)`` from ``h0 (B, H)`` (one step: see
     :func:`_gru_step_jacobians`)."""
     hs, cache = gru_forward(xs, h0, params)
     T, B, H = hs.shape
     h_prevs = np.concatenate([cache.h0[None], hs[:-1]])                 # h_k entering step k+1
-    hidden, inputs = np.empty((T, B), dtype=params.dtype), np.empty((T, B), dtype=params.dtype)
-    steps = lambda k: _gru_step_jacobians(cache, k, h_prevs[k], params)
+    hidden, input_norms = np.empty((T, B), dtype=params.dtype), np.empty((T, B), dtype=params.dtype)
+    steps = lambda k: _gru_step_jacobians(cache, k, h_prevs[k], params, inputs)
     for k, G, G_x in _walk_back(T, B, H, params.dtype, steps):
-        hidden[k], inputs[k] = _norm(G), _norm(G_x)
-    return JacobianNorms(hidden, inputs)
+        hidden[k] = _norm(G)
+        if inputs:
+            input_norms[k] = _norm(G_x)
+    return JacobianNorms(hidden, input_norms if inputs else None)

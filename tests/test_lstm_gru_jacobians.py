@@ -7,6 +7,7 @@ from lessons_lib.gradcheck import numerical_gradient
 from lessons_lib.gru import GRUParams, gru_forward
 from lessons_lib.jacobians import cell_path_gain, gru_jacobian_norms, lstm_jacobian_norms, rnn_jacobian_norms
 from lessons_lib.lstm import LSTMParams, lstm_forward
+from lessons_lib.rnn import RNNParams
 
 SIZES = [(1, 1, 1, 1), (5, 2, 3, 4), (7, 3, 2, 5)]   # (T, B, I, H)
 
@@ -184,3 +185,17 @@ def test_gru_update_gate_is_a_carousel():
 def test_gru_jacobian_norms_validate_input():
     with pytest.raises(ValueError, match=r"h0.*\(B=2, H=4\).*\(2, 5\)"):
         gru_jacobian_norms(np.zeros((5, 2, 3)), np.zeros((2, 5)), GRUParams.init(3, 4))
+
+
+def test_inputs_false_skips_only_the_input_norms():
+    rng = np.random.default_rng(7)
+    xs, h0 = rng.standard_normal((6, 2, 3)), 0.5 * rng.standard_normal((2, 4))
+    runs = {"rnn": lambda **kw: rnn_jacobian_norms(xs, h0, RNNParams.init(3, 4), **kw),
+            "lstm": lambda **kw: lstm_jacobian_norms(xs, h0, h0, LSTMParams.init(3, 4), **kw),
+            "gru": lambda **kw: gru_jacobian_norms(xs, h0, GRUParams.init(3, 4), **kw)}
+    for name, run in runs.items():
+        full, states_only = run(), run(inputs=False)
+        assert states_only.input is None and full.input.shape == (6, 2), name
+        for field in full._fields:
+            if field != "input":
+                np.testing.assert_array_equal(getattr(states_only, field), getattr(full, field), err_msg=name)
