@@ -22,7 +22,6 @@ CHECKS = sorted((module, name) for module in MODULES
                 for name in getattr(importlib.import_module(f"lessons_lib.exercises.{module}"), "__all__", [])
                 if name.startswith("check_"))
 HANDLE_IT_THEMSELVES = {"check_lstm_step_backward"}
-TAKE_A_VALUE = {"check_jacobian_norm", "check_delay_line"}
 HELPER_LANDED = hasattr(_feedback, "NOT_ATTEMPTED")
 
 
@@ -33,10 +32,7 @@ def stub(*args, **kwargs):
 
 @pytest.mark.parametrize("module,name", CHECKS, ids=[name for _, name in CHECKS])
 def test_a_stub_is_not_attempted_yet(module, name, capsys, request):
-    if name in TAKE_A_VALUE:
-        request.applymarker(pytest.mark.xfail(strict=True, reason="takes a value; the notebook pass makes the exercise "
-                                                                  "a function and the check accept one"))
-    elif name not in HANDLE_IT_THEMSELVES and not HELPER_LANDED:
+    if name not in HANDLE_IT_THEMSELVES and not HELPER_LANDED:
         request.applymarker(pytest.mark.xfail(strict=True, reason="waits for _feedback.NOT_ATTEMPTED (requested)"))
     check = getattr(importlib.import_module(f"lessons_lib.exercises.{module}"), name)
     result = check(stub)

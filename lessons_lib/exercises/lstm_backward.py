@@ -30,17 +30,10 @@ NOT_ATTEMPTED = "not attempted yet"
 def one_step_backward(dh, dc, x, h_prev, c_prev, params: LSTMParams) -> tuple[np.ndarray, ...]:
     """The reference: ``lessons_lib.lstm``'s BPTT on the one-step sequence ``x[None]``, as the six arrays.
 
-    The adapter to the cells' contract, the one place that knows it. Refactored contract:
-    ``lstm_forward(xs, h0, c0, params) -> (hs, cache)`` and ``lstm_backward(dhs, cache, dc_T=None) ->
-    (grads, dxs, dh0, dc0)``; until that lands, today's ``lstm_forward -> (hs, (h_T, c_T), trace)`` and
-    ``lstm_backward(dhs, trace, xs, h0, c0, params, dc_T)`` (delete that branch once the refactor is merged).
+    ``lstm_forward(xs, h0, c0, params) -> (hs, cache)``, ``lstm_backward(dhs, cache, dc_T) -> (grads, dxs, dh0, dc0)``.
     """
-    xs, dhs = x[None], dh[None]
-    forward = lstm_forward(xs, h_prev, c_prev, params)
-    if len(forward) == 2:
-        grads, dxs, dh0, dc0 = lstm_backward(dhs, forward[1], dc_T=dc)
-    else:
-        grads, dxs, dh0, dc0 = lstm_backward(dhs, forward[2], xs, h_prev, c_prev, params, dc_T=dc)
+    hs, cache = lstm_forward(x[None], h_prev, c_prev, params)
+    grads, dxs, dh0, dc0 = lstm_backward(dh[None], cache, dc_T=dc)
     return dxs[0], dh0, dc0, grads.W_ih, grads.W_hh, grads.b
 
 

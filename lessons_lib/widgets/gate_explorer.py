@@ -169,7 +169,7 @@ def gate_explorer(params: LSTMParams | None = None, seed: int = 0, steps: int = 
     def update(values: dict) -> str:
         xs = make_input(values["input pattern"], I, steps, seed)
         adjusted = adjusted_params(params, values)
-        _, _, trace = lstm_forward(xs, np.zeros((1, H)), np.zeros((1, H)), adjusted)
+        _, trace = lstm_forward(xs, np.zeros((1, H)), np.zeros((1, H)), adjusted)
         for field, field_lines in lines.items():
             data = xs[:, 0, :] if field == "x" else getattr(trace, field)[:, 0, :]   # (T, n)
             for j, line in enumerate(field_lines):

@@ -23,6 +23,7 @@ from matplotlib.figure import Figure
 
 from .. import gradient_flow as flow
 from .._validate import check_int
+from ..jacobians import jacobian_norms
 from ._explorer import Explorer, sticky_limit, sticky_log_limits
 
 MAX_LENGTH = 200
@@ -84,7 +85,7 @@ def gradient_flow_explorer(hidden_size: int = 32, batch: int = 8, seed: int = 0)
         W_hh = rho * unit_matrices[values["matrix"]]
         drive = values["input_scale"] * unit_noise[:T]
         run = flow.run_recurrence(W_hh, drive, values["activation"])
-        norms = flow.jacobian_norms(W_hh, run.derivatives)  # (T, B), row t = lag T − t
+        norms = jacobian_norms(W_hh, run.derivatives)  # (T, B), row t = lag T − t
         lags = np.arange(1, T + 1)
         by_lag = norms[::-1]  # row k: lag k + 1
         reference, bound = rho ** lags.astype(float), flow.singular_value_bound(W_hh, lags)
