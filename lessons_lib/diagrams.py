@@ -91,13 +91,13 @@ H_PREV, X_T = r"$h_{t-1}$", r"$x_t$"
 
 def _rnn() -> Spec:
     return Spec(
-        "RNN", {"hidden": Layer(6.0, 3.2, "tanh", r"$W_{ih} x_t + W_{hh} h_{t-1} + b$")}, {},
+        "RNN", {"hidden": Layer(6.0, 3.2, "tanh", r"$W_{hh} h_{t-1} + W_{xh} x_t + b$")}, {},
         [_wire((0.0, 1.6), (6.0, 1.6), arrow=False), _wire((3.0, 0.0), (3.0, 1.6), arrow=False),
          _wire((6.0, 1.6), (6.0, 2.9)), _wire((6.0, 3.5), (6.0, 4.4), (10.4, 4.4), arrow=False),
          _wire((10.4, 4.4), (10.4, 7.0)), _wire((10.4, 4.4), (10.4, 1.0), (12.0, 1.0))],
         [Terminal(-0.15, 1.6, H_PREV), Terminal(3.0, -0.4, X_T, "输入"), Terminal(12.15, 1.0, r"$h_t$", "隐藏状态"),
          Terminal(10.4, 7.4, r"$h_t$", "输出")],
-        [r"$h_t = \tanh(W_{ih}\, x_t + W_{hh}\, h_{t-1} + b)$"])
+        [r"$h_t = \tanh(W_{hh}\, h_{t-1} + W_{xh}\, x_t + b)$"])
 
 
 def _lstm() -> Spec:
