@@ -8,8 +8,8 @@ import torch
 from torch import nn
 
 from lessons_lib.models import SequenceRegressor
-from lessons_lib.training import (CheckpointError, EpochBatches, History, LiveLossPlot, TrainingDiverged, evaluate,
-                                  fit, load_checkpoint, plot_history, predict, save_checkpoint, set_seed)
+from lessons_lib.training import (CheckpointError, EpochBatches, History, LiveLossPlot, LossHistory, TrainingDiverged,
+                                  evaluate, fit, load_checkpoint, plot_history, predict, save_checkpoint, set_seed)
 
 
 def mean_task(n=128, T=6, seed=0):
@@ -300,9 +300,9 @@ def test_a_custom_loss_is_the_one_minimised_and_reported():
     assert history.val_loss[-1] == pytest.approx(evaluate(model, *mean_task(16, seed=1), shifted_mae))
 
 
-def test_progress_bar_and_live_plot_run_headless(capsys):
+def test_the_progress_bar_runs_headless(capsys):
     history = fit(SequenceRegressor(1, 3), epochs_of(mean_task(32), 16), mean_task(16, seed=1), max_steps=4,
-                  eval_every=2, progress=True, live_plot=True)
+                  eval_every=2, progress=True)
     lines = capsys.readouterr().err.splitlines()  # outside a notebook the bar writes plain lines to stderr
     assert lines[0].startswith("training: 1/4 steps") and lines[-1].endswith("— done")
     assert len(history.steps) == 2
@@ -341,6 +341,15 @@ def test_plot_history_draws_both_curves():
     assert list(best.get_xdata()) == [2.0] and train.get_label() == "lstm: training"
     with pytest.raises(ValueError, match="x must be 'steps' or 'epochs'"):
         plot_history(history, ax, x="time")
+    logged = LossHistory()                                    # what a hand-written loop records
+    for step, train, val in [(3, 1.0, 1.5), (6, 0.5, 0.8), (9, 0.2, 0.9)]:
+        logged.record(step, train, val)
+    ax = Figure().add_subplot()
+    plot_history(logged, ax, x="epochs", steps_per_epoch=3)
+    assert list(ax.lines[0].get_xdata()) == [1.0, 2.0, 3.0]
+    assert list(ax.lines[2].get_xdata()) == [2.0] and list(ax.lines[2].get_ydata()) == [0.8]   # the lowest
+    with pytest.raises(ValueError, match="x='epochs' needs steps_per_epoch"):
+        plot_history(logged, ax, x="epochs")
 
 
 @pytest.mark.parametrize("kwargs, pattern", [

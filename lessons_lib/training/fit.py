@@ -8,7 +8,7 @@ It runs exactly the loop the notebooks write out, with the same helpers::
         L.backward()                                             backward (BPTT)
         ‖g‖ = clip_grad_norm_(θ, clip_norm)                      the norm before clipping, recorded every step
         optimizer.step()                                         θ ← θ − lr · update(g)
-        every eval_every steps: val loss (in evaluating(model)), History, EarlyStopping, progress, live plot
+        every eval_every steps: val loss (in evaluating(model)), History, EarlyStopping, progress bar
 
 ``batches`` is any function ``step -> (X, Y)``: fresh data per step (the tasks of notebook 05), or a fixed
 training set reshuffled every epoch (:class:`~lessons_lib.training.batches.EpochBatches`).
@@ -29,7 +29,6 @@ from .batches import as_tensor
 from .early_stopping import EarlyStopping
 from .guards import TrainingDiverged, check_finite
 from .history import LossHistory
-from .live_plot import LiveLossPlot
 from .losses import loss_function
 from .modes import evaluating
 from .progress import ProgressBar
@@ -109,8 +108,7 @@ def predict(model: nn.Module, X) -> np.ndarray:
 
 def fit(model: nn.Module, batches, val=None, *, max_steps: int, loss="mse", lr: float = 1e-3,
         optimizer: str = "adam", clip_norm: float | None = None, eval_every: int | None = None,
-        patience: int | None = None, target_val_loss: float | None = None, progress: bool = True,
-        live_plot: bool = False) -> History:
+        patience: int | None = None, target_val_loss: float | None = None, progress: bool = True) -> History:
     """Train ``model`` for at most ``max_steps`` optimisation steps; return its :class:`History`.
 
     Args:
@@ -125,7 +123,7 @@ def fit(model: nn.Module, batches, val=None, *, max_steps: int, loss="mse", lr: 
         patience: stop after this many evaluations without a lower validation loss, and restore the
             weights of the best one (``History.restored_best``).
         target_val_loss: stop as soon as the validation loss is below it (``History.solved_step``).
-        progress: show a :class:`ProgressBar`; live_plot: a :class:`LiveLossPlot` redrawn in place.
+        progress: show a :class:`ProgressBar` (saved in its finished state, with why it stopped).
 
     Raises:
         TrainingDiverged: a loss became inf/NaN (the message says when and what to try).
@@ -152,7 +150,6 @@ def fit(model: nn.Module, batches, val=None, *, max_steps: int, loss="mse", lr: 
         X_val, Y_val = _as_model_input(model, "val X", val[0]), _as_model_input(model, "val Y", val[1])
     opt = OPTIMIZERS[optimizer](model.parameters(), lr=lr)
     history = History(steps_per_epoch=getattr(batches, "steps_per_epoch", None))
-    plot = LiveLossPlot() if live_plot else None
     losses_since_eval: list[float] = []
     stopped, start = "max_steps", time.perf_counter()
     model.train()
@@ -187,8 +184,6 @@ def fit(model: nn.Module, batches, val=None, *, max_steps: int, loss="mse", lr: 
                 losses_since_eval = []
                 if bar is not None and val_loss is not None:
                     bar.set_postfix(val=f"{val_loss:.3g}")
-                if plot is not None:
-                    plot.update(history)
                 if target_val_loss is not None and val_loss < target_val_loss:
                     history.solved_step, stopped = step + 1, "target_val_loss"
                     break
@@ -205,6 +200,4 @@ def fit(model: nn.Module, batches, val=None, *, max_steps: int, loss="mse", lr: 
     if patience is not None:
         history.restored_best = stopper.restore_best()
     history.stopped_because = stopped
-    if plot is not None:
-        plot.update(history, force=True)
     return history
