@@ -13,11 +13,13 @@ The protocol of notebook 04, section 3 (same windows, split and scaling):
 3. The winner, on validation: the LSTM only if its mean validation RMSE is more than 5 % below AR's
    (about the LSTM's seed-to-seed spread); otherwise the simpler model, AR.
 4. The test years, once: the baselines, AR, and the chosen LSTM settings (every seed).
+5. Over-fitting: the chosen settings, seed 0, trained for ``OVERFIT_EPOCHS`` epochs *without* early stopping;
+   its training and validation losses per epoch are saved for notebook 04's over-fitting plot.
 
 ``--save`` writes every run (settings, validation RMSE, steps, CPU seconds), the choice and the test
 numbers with the date and the machine to ``benchmarks/results/sunspots_lstm.json``, and the seed-0 model of
-the chosen settings to ``benchmarks/checkpoints/sunspots_lstm.pt`` (float32, about 70 kB), which notebook
-04 loads. Run with one thread (``make benchmarks`` sets OMP_NUM_THREADS=1).
+the chosen settings to ``benchmarks/checkpoints/sunspots_lstm.pt`` (float32, about 270 kB), which notebook
+04 loads, and the curves of the over-fitting run (part 5). Run with one thread (``make benchmarks`` sets OMP_NUM_THREADS=1).
 """
 from __future__ import annotations
 
@@ -43,6 +45,7 @@ RESULTS, CHECKPOINT = HERE / "results" / "sunspots_lstm.json", HERE / "checkpoin
 LOOKBACK, BATCH_SIZE, CLIP_NORM, MAX_EPOCHS, PATIENCE = 20, 32, 1.0, 300, 30
 AR_ORDERS = [1, 2, 3, 5, 9, 12, 15, 20]
 HIDDEN_SIZES, LEARNING_RATES, SEEDS = [8, 16, 32, 64, 128], [0.003, 0.01, 0.03], [0, 1, 2, 3, 4]
+OVERFIT_EPOCHS = 150
 WIN_MARGIN = 0.05   # the LSTM must be this much better than AR on validation to be chosen
 
 
@@ -68,6 +71,24 @@ def train_lstm(data: dict, hidden_size: int, lr: float, seed: int) -> tuple[Sequ
     return model, {"hidden_size": hidden_size, "lr": lr, "seed": seed, "steps_run": history.steps[-1],
                    "best_step": history.best_step, "val_rmse": round(errors(data, predict(model, data["val"][0]), "val"), 4),
                    "cpu_seconds": round(time.process_time() - start, 2)}
+
+
+def overfit_run(data: dict, hidden_size: int, lr: float, seed: int = 0) -> dict:
+    """The protocol's run without early stopping, for OVERFIT_EPOCHS epochs: the losses at every epoch.
+
+    Until the early-stopped run of the same settings and seed ends, the two are the same run (same seed,
+    same batches), so their validation curves agree there.
+    """
+    set_seed(seed)
+    model = SequenceRegressor(1, hidden_size)
+    batches = EpochBatches(*data["train"], batch_size=BATCH_SIZE, seed=seed)
+    history = fit(model, batches, data["val"], max_steps=OVERFIT_EPOCHS * batches.steps_per_epoch,
+                  eval_every=batches.steps_per_epoch, lr=lr, clip_norm=CLIP_NORM, progress=False)
+    return {"hidden_size": hidden_size, "lr": lr, "seed": seed, "epochs": OVERFIT_EPOCHS,
+            "steps_per_epoch": batches.steps_per_epoch, "steps": history.steps,
+            "train_loss": [float(f"{v:.5g}") for v in history.train_loss],
+            "val_loss": [float(f"{v:.5g}") for v in history.val_loss],
+            "parameters": sum(p.numel() for p in model.parameters())}
 
 
 def errors(data: dict, prediction: np.ndarray, part: str) -> float:
@@ -126,6 +147,12 @@ def main(argv: list[str]) -> None:
     print(f"== 3. The test years, once (RMSE): " + ", ".join(f"{k} {v:.1f}" for k, v in test.items())
           + f"; LSTM (hidden {chosen[0]}, lr {chosen[1]:g}) per seed {np.round(lstm_test, 1).tolist()}, "
           f"mean {np.mean(lstm_test):.1f} ± {np.std(lstm_test):.1f}", flush=True)
+
+    overfit = overfit_run(data, *chosen)
+    best = min(range(len(overfit["val_loss"])), key=overfit["val_loss"].__getitem__)
+    print(f"== 4. Over-fitting: hidden {chosen[0]}, lr {chosen[1]:g}, seed 0, {OVERFIT_EPOCHS} epochs without early "
+          f"stopping: best validation MSE {overfit['val_loss'][best]:.3f} after epoch {best + 1}; at the end training "
+          f"MSE {overfit['train_loss'][-1]:.4f}, validation MSE {overfit['val_loss'][-1]:.3f}", flush=True)
     total_wall, total_cpu = time.perf_counter() - wall_start, time.process_time() - cpu_start
     print(f"total: wall {total_wall:.0f} s, CPU {total_cpu:.0f} s")
     if args.save:
@@ -138,6 +165,7 @@ def main(argv: list[str]) -> None:
                    "winner_on_validation": winner,
                    "test_rmse": {**{k: round(v, 4) for k, v in test.items()},
                                  "LSTM per seed": [round(v, 4) for v in lstm_test]},
+                   "overfit": overfit,
                    "total_wall_seconds": round(total_wall), "total_cpu_seconds": round(total_cpu)}
         RESULTS.parent.mkdir(parents=True, exist_ok=True)
         RESULTS.write_text(json.dumps(content, indent=1) + "\n")

@@ -41,6 +41,8 @@ def copy_recall_accuracy(model: torch.nn.Module, X: torch.Tensor, Y: torch.Tenso
 
     ``X (T + 20, n, 10)`` one-hot inputs, ``Y (T + 20, n)`` targets. Guessing gives 1/8 = 0.125.
     """
+    device = next((p.device for p in model.parameters()), torch.device("cpu"))   # inputs go where the model is
+    X, Y = torch.as_tensor(X).to(device), torch.as_tensor(Y).to(device)
     with evaluating(model):
         predicted = model(X)[-COPY_LENGTH:].argmax(dim=-1)     # (10, n)
     return float((predicted == Y[-COPY_LENGTH:]).float().mean())

@@ -495,3 +495,13 @@ def test_evaluate_and_predict_restore_the_mode_even_when_the_model_raises(call):
     with pytest.raises(KeyError):
         call(model, *mean_task(4))
     assert model.training and torch.is_grad_enabled()
+
+
+def test_inputs_follow_the_models_device_and_dtype():
+    """fit/evaluate/predict move numpy or CPU inputs to the model's device (a GPU in real use; 'meta' here)."""
+    from lessons_lib.training.fit import _as_model_input
+    model = nn.Linear(2, 1).to(device="meta", dtype=torch.float64)
+    X = _as_model_input(model, "X", np.zeros((3, 4, 2), dtype=np.float32))
+    assert X.device.type == "meta" and X.dtype == torch.float64
+    ids = _as_model_input(model, "Y", np.zeros((3, 4), dtype=np.int64))
+    assert ids.device.type == "meta" and ids.dtype == torch.int64

@@ -80,9 +80,13 @@ def _model_dtype(model: nn.Module) -> torch.dtype:
     return next((p.dtype for p in model.parameters()), torch.get_default_dtype())
 
 
+def _model_device(model: nn.Module) -> torch.device:
+    return next((p.device for p in model.parameters()), torch.device("cpu"))
+
+
 def _as_model_input(model: nn.Module, name: str, value) -> torch.Tensor:
-    """A tensor (from numpy or torch); floating data in the model's dtype."""
-    value = as_tensor(name, value)
+    """A tensor (from numpy or torch) on the model's device; floating data in the model's dtype."""
+    value = as_tensor(name, value).to(_model_device(model))
     return value.to(_model_dtype(model)) if torch.is_floating_point(value) else value
 
 
