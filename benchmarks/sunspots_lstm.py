@@ -73,7 +73,7 @@ def train_lstm(data: dict, hidden_size: int, lr: float, seed: int) -> tuple[Sequ
                    "cpu_seconds": round(time.process_time() - start, 2)}
 
 
-def overfit_run(data: dict, hidden_size: int, lr: float, seed: int = 0) -> dict:
+def overfit_run(data: dict, hidden_size: int, lr: float, seed: int = 0, epochs: int = OVERFIT_EPOCHS) -> dict:
     """The protocol's run without early stopping, for OVERFIT_EPOCHS epochs: the losses at every epoch.
 
     Until the early-stopped run of the same settings and seed ends, the two are the same run (same seed,
@@ -82,9 +82,9 @@ def overfit_run(data: dict, hidden_size: int, lr: float, seed: int = 0) -> dict:
     set_seed(seed)
     model = SequenceRegressor(1, hidden_size)
     batches = EpochBatches(*data["train"], batch_size=BATCH_SIZE, seed=seed)
-    history = fit(model, batches, data["val"], max_steps=OVERFIT_EPOCHS * batches.steps_per_epoch,
+    history = fit(model, batches, data["val"], max_steps=epochs * batches.steps_per_epoch,
                   eval_every=batches.steps_per_epoch, lr=lr, clip_norm=CLIP_NORM, progress=False)
-    return {"hidden_size": hidden_size, "lr": lr, "seed": seed, "epochs": OVERFIT_EPOCHS,
+    return {"hidden_size": hidden_size, "lr": lr, "seed": seed, "epochs": epochs,
             "steps_per_epoch": batches.steps_per_epoch, "steps": history.steps,
             "train_loss": [float(f"{v:.5g}") for v in history.train_loss],
             "val_loss": [float(f"{v:.5g}") for v in history.val_loss],
@@ -148,9 +148,9 @@ def main(argv: list[str]) -> None:
           + f"; LSTM (hidden {chosen[0]}, lr {chosen[1]:g}) per seed {np.round(lstm_test, 1).tolist()}, "
           f"mean {np.mean(lstm_test):.1f} ± {np.std(lstm_test):.1f}", flush=True)
 
-    overfit = overfit_run(data, *chosen)
+    overfit = overfit_run(data, *chosen, epochs=5 if args.quick else OVERFIT_EPOCHS)
     best = min(range(len(overfit["val_loss"])), key=overfit["val_loss"].__getitem__)
-    print(f"== 4. Over-fitting: hidden {chosen[0]}, lr {chosen[1]:g}, seed 0, {OVERFIT_EPOCHS} epochs without early "
+    print(f"== 4. Over-fitting: hidden {chosen[0]}, lr {chosen[1]:g}, seed 0, {overfit['epochs']} epochs without early "
           f"stopping: best validation MSE {overfit['val_loss'][best]:.3f} after epoch {best + 1}; at the end training "
           f"MSE {overfit['train_loss'][-1]:.4f}, validation MSE {overfit['val_loss'][-1]:.3f}", flush=True)
     total_wall, total_cpu = time.perf_counter() - wall_start, time.process_time() - cpu_start
