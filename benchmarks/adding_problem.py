@@ -3,6 +3,7 @@
     python benchmarks/adding_problem.py            # headline (5 seeds) + sweep (3 seeds) + copy task
     python benchmarks/adding_problem.py --quick    # headline only
     python benchmarks/adding_problem.py --save     # also write benchmarks/results/long_range.json
+    python benchmarks/adding_problem.py --quick --save   # re-measure the headline only, in the existing file
     python benchmarks/adding_problem.py --quick --search   # the recipe search (LSTM, T = 100), ~10 min
 
 Prints:
@@ -17,9 +18,14 @@ Prints:
    over hidden size x batch size x learning rate, steps and CPU seconds to solve.
 
 ``--save`` writes every run (settings, validation curve, test loss, seconds) with the date, the
-machine and the library versions to ``benchmarks/results/long_range.json``; notebook 05 plots it.
+machine and the library versions to ``benchmarks/results/long_range.json``, and the four seed-0 models of
+the sweep at T = 100 (with the gradient norm of every step in the results file) to
+``benchmarks/checkpoints/adding_T100_<model>.pt`` (about 20 kB each); notebook 05 plots the results and
+loads the models.
 Run it with one thread (``make benchmarks`` sets OMP_NUM_THREADS=1). CPU time is the process time of
-the training alone; wall time includes waiting for the CPU on a shared machine.
+the training alone; wall time includes waiting for the CPU on a shared machine. Timings taken while other
+programs run are inflated (two busy hyperthreads slow each other down): ``--quick --save`` re-measures the
+headline on a quiet machine and replaces only the headline runs of the results file.
 """
 from __future__ import annotations
 
@@ -38,8 +44,11 @@ import torch
 
 from lessons_lib.long_range import ADDING_RECIPE, RunResult, train_long_range
 from lessons_lib.synthetic_tasks import ADDING_BASELINE_MSE, copy_baseline_cross_entropy
+from lessons_lib.training import save_checkpoint
 
 RESULTS = Path(__file__).resolve().parent / "results" / "long_range.json"
+CHECKPOINTS = Path(__file__).resolve().parent / "checkpoints"
+KEPT_T = 100   # the sweep's seed-0 models at this length are saved for notebook 05
 MODELS = [("rnn", None), ("lstm", 0.0), ("lstm", 1.0), ("gru", None)]
 LABELS = {("rnn", None): "tanh RNN", ("lstm", 0.0): "LSTM fb 0", ("lstm", 1.0): "LSTM fb 1", ("gru", None): "GRU"}
 
@@ -56,7 +65,13 @@ def machine() -> dict:
         pass
     return {"cpu": cpu, "logical_cores": os.cpu_count(), "platform": platform.platform(),
             "python": platform.python_version(), "torch": torch.__version__, "numpy": np.__version__,
-            "torch_threads": torch.get_num_threads(), "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS")}
+            "torch_threads": torch.get_num_threads(), "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS"),
+            "load_average_1min": round(os.getloadavg()[0], 2)}
+
+
+def checkpoint_name(cell: str, forget_bias) -> str:
+    """``adding_T100_rnn.pt``, ``adding_T100_lstm_fb1.pt``, ...: where a kept model is saved."""
+    return f"adding_T{KEPT_T}_{cell}" + ("" if forget_bias is None else f"_fb{forget_bias:g}") + ".pt"
 
 
 def record(result: RunResult, **extra) -> dict:
@@ -95,7 +110,7 @@ def headline(seeds: int, budget: int, runs: list) -> None:
           f"(goal: <= 30 s)\n", flush=True)
 
 
-def sweep(lengths: list[int], seeds: int, budget: int, runs: list) -> None:
+def sweep(lengths: list[int], seeds: int, budget: int, runs: list, kept: dict) -> None:
     print(f"== 2. Sweep: same recipe, same batches, budget {budget} steps, stop at val MSE < 0.01; "
           f"{seeds} seeds. Baseline (predict 1.0): MSE {ADDING_BASELINE_MSE:.3f}", flush=True)
     print(f"{'T':>4} {'model':<10} {'solved':>6} {'median steps':>12} {'median CPU s':>12} {'median test MSE':>15}")
@@ -104,7 +119,12 @@ def sweep(lengths: list[int], seeds: int, budget: int, runs: list) -> None:
             results = []
             for seed in range(seeds):
                 result = train_long_range("adding", cell, T, forget_bias=forget_bias, max_steps=budget, seed=seed)
-                runs.append(record(result, part="sweep"))
+                extra = {}
+                if T == KEPT_T and seed == 0:   # notebook 05 loads this model and plots its gradient norms
+                    kept[checkpoint_name(cell, forget_bias)] = result.model
+                    extra = {"checkpoint": checkpoint_name(cell, forget_bias),
+                             "grad_norm": [float(f"{g:.3g}") for g in result.history.grad_norm]}
+                runs.append(record(result, part="sweep", **extra))
                 results.append(result)
             solved = [r for r in results if r.solved_step is not None]
             steps = median([r.solved_step for r in solved]) if solved else float("nan")
@@ -166,24 +186,32 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--search", action="store_true", help="also run the recipe search (part 5)")
     parser.add_argument("--save", action="store_true", help=f"write {RESULTS.relative_to(RESULTS.parents[2])}")
     args = parser.parse_args(argv)
-    if args.save and args.quick:
-        parser.error("--save writes the file notebook 05 reads, which needs the full run: drop --quick")
+    if args.save and args.quick and not RESULTS.exists():
+        parser.error(f"--quick --save updates the headline of {RESULTS.name}, which does not exist yet: run --save first")
     torch.set_num_threads(1)
     info = machine()
     print(f"machine: {info['cpu']}, {info['logical_cores']} logical cores, torch {info['torch']}, "
           f"{info['torch_threads']} torch thread(s), OMP_NUM_THREADS={info['OMP_NUM_THREADS']}\n", flush=True)
     start_wall, start_cpu = time.perf_counter(), time.process_time()
     runs: list = []
+    kept: dict = {}
     headline(args.seeds, 5000, runs)
     if not args.quick:
-        sweep(args.lengths, args.sweep_seeds, args.budget, runs)
+        sweep(args.lengths, args.sweep_seeds, args.budget, runs, kept)
         rnn_fairness(args.sweep_seeds, 3 * args.budget, runs)
         copy(args.copy_delays, args.copy_budget, runs)
     if args.search:
         search(args.sweep_seeds, 4000, runs)
     total_wall, total_cpu = time.perf_counter() - start_wall, time.process_time() - start_cpu
     print(f"total: wall {total_wall:.0f} s, CPU {total_cpu:.0f} s")
-    if args.save:
+    if args.save and args.quick:
+        content = json.loads(RESULTS.read_text())
+        content["runs"] = runs + [r for r in content["runs"] if r["part"] != "headline"]
+        content["headline_measured"] = {"date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
+                                        "machine": info, "by": "benchmarks/adding_problem.py " + " ".join(argv)}
+        RESULTS.write_text(json.dumps(content, indent=None, separators=(",", ":")) + "\n")
+        print(f"replaced the headline runs of {RESULTS}")
+    elif args.save:
         RESULTS.parent.mkdir(parents=True, exist_ok=True)
         content = {"produced_by": "benchmarks/adding_problem.py " + " ".join(argv),
                    "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
@@ -191,6 +219,10 @@ def main(argv: list[str]) -> None:
                    "runs": runs}
         RESULTS.write_text(json.dumps(content, indent=None, separators=(",", ":")) + "\n")
         print(f"wrote {RESULTS} ({RESULTS.stat().st_size / 1e3:.0f} kB)")
+        CHECKPOINTS.mkdir(exist_ok=True)
+        for name, model in kept.items():
+            save_checkpoint(model, CHECKPOINTS / name, T=KEPT_T, seed=0, recipe=ADDING_RECIPE.__dict__)
+            print(f"wrote {CHECKPOINTS / name} ({(CHECKPOINTS / name).stat().st_size / 1e3:.0f} kB)")
 
 
 if __name__ == "__main__":

@@ -77,8 +77,8 @@ class LinearAR:
             Y = Y[:, None]
         if Y.ndim != 2 or Y.shape[0] != X.shape[1]:
             raise ValueError(f"Y must be (N={X.shape[1]}, horizon); got shape {Y.shape}")
-        order = X.shape[0] if order is None else order
-        if isinstance(order, bool) or not isinstance(order, (int, np.integer)) or not 1 <= order <= X.shape[0]:
+        order = X.shape[0] if order is None else check_int("order", order)
+        if order > X.shape[0]:
             raise ValueError(f"order must be an integer in 1..lookback={X.shape[0]}; got {order!r}")
         if ridge < 0:
             raise ValueError(f"ridge must be >= 0; got {ridge}")

@@ -7,8 +7,7 @@ Windows are time-major, like every sequence in the collection::
     Y[n]       = series[n + lookback : n + lookback + horizon]  the values that follow
     N = len(series) - lookback - horizon + 1
 
-The synthetic tasks of notebook 05 (``adding_problem``, ``copy_task``) live in ``synthetic_tasks``
-and are re-exported here.
+(The synthetic tasks of notebook 05 live in :mod:`lessons_lib.synthetic_tasks`.)
 """
 from __future__ import annotations
 
@@ -19,7 +18,6 @@ from pathlib import Path
 import numpy as np
 
 from ._validate import check_int
-from .synthetic_tasks import adding_problem, copy_task  # noqa: F401
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 

@@ -11,6 +11,7 @@ score it once on a separate test set::
 
 All models trained with the same ``seed`` see the same batches in the same order and are scored
 on the same validation and test sequences, so differences between them come from the cells.
+Each task is described once, in :data:`TASKS` (generator, sizes, loss, where its targets are).
 Shapes are time-major: ``X (T, B, I)``; adding targets ``(B, 1)``; copy targets ``(T + 20, B)``.
 """
 from __future__ import annotations
@@ -24,9 +25,59 @@ import torch
 
 from .models import SequenceRegressor
 from .synthetic_tasks import COPY_LENGTH, COPY_VOCAB_SIZE, adding_problem, copy_task
-from .training import History, evaluate, fit, set_seed
+from .training import History, evaluate, evaluating, fit, set_seed
+from .training.losses import LOSSES
 
-TASKS = ("adding", "copy")
+
+def copy_task_one_hot(n: int, T: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`copy_task` with one-hot inputs: ``X (T + 20, n, 10)`` float32, targets ``(T + 20, n)`` int64."""
+    tokens, targets = copy_task(n, T, seed)
+    return np.eye(COPY_VOCAB_SIZE, dtype=np.float32)[tokens], targets
+
+
+@torch.no_grad()
+def copy_recall_accuracy(model: torch.nn.Module, X: torch.Tensor, Y: torch.Tensor) -> float:
+    """Fraction of the 10 recalled symbols that the model gets right (argmax of its last 10 outputs).
+
+    ``X (T + 20, n, 10)`` one-hot inputs, ``Y (T + 20, n)`` targets. Guessing gives 1/8 = 0.125.
+    """
+    device = next((p.device for p in model.parameters()), torch.device("cpu"))   # inputs go where the model is
+    X, Y = torch.as_tensor(X).to(device), torch.as_tensor(Y).to(device)
+    with evaluating(model):
+        predicted = model(X)[-COPY_LENGTH:].argmax(dim=-1)     # (10, n)
+    return float((predicted == Y[-COPY_LENGTH:]).float().mean())
+
+
+@dataclass(frozen=True)
+class Task:
+    """A long-lag task, everything a run needs to know about it.
+
+    ``generate(n, T, seed) -> (X (T', n, input_size), Y)``; ``loss`` is ``"mse"`` or ``"cross_entropy"``;
+    ``per_step``: a target at every step (the model reads out every ``h_t``) instead of one at the end;
+    ``accuracy(model, X, Y)``: an extra score reported with the test loss, or ``None``.
+    """
+
+    name: str
+    generate: Callable[[int, int, int], tuple[np.ndarray, np.ndarray]]
+    input_size: int
+    output_size: int
+    loss: str
+    per_step: bool
+    accuracy: Callable | None = None
+
+
+TASKS = {
+    "adding": Task("adding", adding_problem, 2, 1, "mse", per_step=False),
+    "copy": Task("copy", copy_task_one_hot, COPY_VOCAB_SIZE, COPY_VOCAB_SIZE, "cross_entropy", per_step=True,
+                 accuracy=copy_recall_accuracy),
+}
+
+
+def task_named(name: str) -> Task:
+    """The :class:`Task` called ``name`` (``"adding"`` or ``"copy"``)."""
+    if name not in TASKS:
+        raise ValueError(f"task must be one of {list(TASKS)}; got {name!r}")
+    return TASKS[name]
 
 
 @dataclass(frozen=True)
@@ -57,31 +108,16 @@ def _data_seed(seed: int, *stream: int) -> int:
     return int(np.random.SeedSequence([int(seed), *stream]).generate_state(1)[0])
 
 
-def copy_task_one_hot(n: int, T: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`copy_task` with one-hot inputs: ``X (T + 20, n, 10)`` float32, targets ``(T + 20, n)`` int64."""
-    tokens, targets = copy_task(n, T, seed)
-    return np.eye(COPY_VOCAB_SIZE, dtype=np.float32)[tokens], targets
-
-
-def make_task(task: str) -> Callable[[int, int, int], tuple[np.ndarray, np.ndarray]]:
-    """``task`` name -> generator ``(n, T, seed) -> (X, Y)`` with float inputs ready for a model."""
-    if task == "adding":
-        return adding_problem
-    if task == "copy":
-        return copy_task_one_hot
-    raise ValueError(f"task must be one of {list(TASKS)}; got {task!r}")
-
-
 def online_batches(task: str, T: int, batch_size: int, seed: int = 0) -> Callable[[int], tuple]:
-    """A function ``step -> (X_batch, Y_batch)`` giving a fresh batch for every step (``fit``'s online mode).
+    """A function ``step -> (X_batch, Y_batch)`` (torch tensors) giving a fresh batch for every step.
 
     The batch of step ``s`` is ``task(batch_size, T, seed=hash(seed, 0, s))``: reproducible, and
     different from every other step's batch and from the validation and test sets.
     """
-    generate = make_task(task)
+    generate = task_named(task).generate
 
     def batch(step: int):
-        return generate(batch_size, T, _data_seed(seed, 0, step))
+        return tuple(map(torch.from_numpy, generate(batch_size, T, _data_seed(seed, 0, step))))
 
     return batch
 
@@ -91,7 +127,7 @@ def held_out(task: str, T: int, n: int, seed: int = 0, which: str = "test") -> t
     streams = {"val": 1, "test": 2}
     if which not in streams:
         raise ValueError(f"which must be 'val' or 'test'; got {which!r}")
-    return make_task(task)(n, T, _data_seed(seed, streams[which]))
+    return task_named(task).generate(n, T, _data_seed(seed, streams[which]))
 
 
 @dataclass
@@ -133,7 +169,7 @@ class RunResult:
 
 
 def train_long_range(task: str, cell: str, T: int, *, forget_bias: float | None = None, max_steps: int = 2000,
-                     seed: int = 0, recipe: Recipe = ADDING_RECIPE, **changes) -> RunResult:
+                     seed: int = 0, recipe: Recipe = ADDING_RECIPE, progress: bool = False, **changes) -> RunResult:
     """Train one model on the adding (``task="adding"``) or copy (``"copy"``) problem with length ``T``.
 
     Args:
@@ -141,67 +177,42 @@ def train_long_range(task: str, cell: str, T: int, *, forget_bias: float | None 
         forget_bias: LSTM only: the effective forget-gate bias at initialisation (``None``: torch's default).
         max_steps: the step budget; the run stops earlier once the validation loss < ``recipe.target_loss``.
         seed: seeds the initial weights (:func:`set_seed`) and every batch, validation and test sequence.
+        progress: show a progress bar while training.
         changes: override fields of ``recipe``, e.g. ``lr=3e-3``.
 
     Returns a :class:`RunResult`; its ``history.grad_norm`` holds the gradient norm of every step
     (before clipping).
     """
+    spec = task_named(task)
     recipe = replace(recipe, **changes) if changes else recipe
-    make_task(task)  # refuses an unknown task name before anything is built
     set_seed(seed)
-    if task == "adding":
-        model = SequenceRegressor(2, recipe.hidden_size, 1, cell=cell, forget_bias=forget_bias)
-        loss = "mse"
-    else:
-        model = SequenceRegressor(COPY_VOCAB_SIZE, recipe.hidden_size, COPY_VOCAB_SIZE, cell=cell,
-                                  forget_bias=forget_bias, per_step=True)
-        loss = "cross_entropy"
+    model = SequenceRegressor(spec.input_size, recipe.hidden_size, spec.output_size, cell=cell,
+                              forget_bias=forget_bias, per_step=spec.per_step)
     val = held_out(task, T, recipe.val_size, seed, "val")
     wall_start, cpu_start = time.perf_counter(), time.process_time()
-    history = fit(model, online_batches(task, T, recipe.batch_size, seed), val, loss=loss, lr=recipe.lr,
+    history = fit(model, online_batches(task, T, recipe.batch_size, seed), val, loss=spec.loss, lr=recipe.lr,
                   max_steps=max_steps, eval_every=recipe.eval_every, clip_norm=recipe.clip_norm,
-                  target_val_loss=recipe.target_loss, progress=False, seed=seed)
+                  target_val_loss=recipe.target_loss, progress=progress)
     cpu_seconds, wall_seconds = time.process_time() - cpu_start, time.perf_counter() - wall_start
-    X_test, Y_test = held_out(task, T, recipe.test_size, seed, "test")
-    X_test, Y_test = torch.from_numpy(X_test), torch.from_numpy(Y_test)
-    test_loss = evaluate(model, X_test, Y_test, loss, y_batch_dim=1 if task == "copy" else 0)
-    accuracy = copy_recall_accuracy(model, X_test, Y_test) if task == "copy" else None
+    X_test, Y_test = map(torch.from_numpy, held_out(task, T, recipe.test_size, seed, "test"))
+    test_loss = evaluate(model, X_test, Y_test, spec.loss)
+    accuracy = spec.accuracy(model, X_test, Y_test) if spec.accuracy else None
     return RunResult(task, cell, T, forget_bias, seed, recipe, history, test_loss, history.solved_step,
                      cpu_seconds, wall_seconds, model, accuracy)
-
-
-@torch.no_grad()
-def copy_recall_accuracy(model: torch.nn.Module, X: torch.Tensor, Y: torch.Tensor) -> float:
-    """Fraction of the 10 recalled symbols that the model gets right (argmax of its last 10 outputs).
-
-    ``X (T + 20, n, 10)`` one-hot inputs, ``Y (T + 20, n)`` targets. Guessing gives 1/8 = 0.125.
-    """
-    was_training = model.training
-    model.eval()
-    predicted = model(X)[-COPY_LENGTH:].argmax(dim=-1)     # (10, n)
-    model.train(was_training)
-    return float((predicted == Y[-COPY_LENGTH:]).float().mean())
 
 
 def input_gradient_profile(model: torch.nn.Module, X, Y, loss: str = "mse") -> np.ndarray:
     """How strongly the loss at the end reacts to each input: ``‖∂L/∂x_t‖`` per time step, shape ``(T,)``.
 
     ``X (T, B, I)``, ``Y`` the matching targets. For every sequence b we take the norm over the
-    features of ``∂L/∂x_t[b]`` and average over the batch. A vanishing gradient (notebook 02) shows
-    up as a profile that falls by orders of magnitude as t moves away from the end.
+    features of ``∂L_b/∂x_t[b]`` (``L_b``: the loss of sequence b, so the loss is summed, not averaged)
+    and average over the batch. A vanishing gradient (notebook 02) shows up as a profile that falls by
+    orders of magnitude as t moves away from the end.
     """
-    X = torch.as_tensor(X).detach().clone().requires_grad_(True)
-    Y = torch.as_tensor(Y)
-    was_training = model.training
-    model.eval()
-    prediction = model(X)
-    if loss == "mse":
-        value = torch.nn.functional.mse_loss(prediction, Y, reduction="sum")
-    elif loss == "cross_entropy":
-        value = torch.nn.functional.cross_entropy(prediction.reshape(-1, prediction.shape[-1]), Y.reshape(-1),
-                                                  reduction="sum")
-    else:
+    if loss not in LOSSES:
         raise ValueError(f"loss must be 'mse' or 'cross_entropy'; got {loss!r}")
-    (gradient,) = torch.autograd.grad(value, X)             # (T, B, I); summed loss: per-sequence gradients
-    model.train(was_training)
-    return gradient.norm(dim=-1).mean(dim=1).numpy()         # ‖∂L_b/∂x_t[b]‖ averaged over b, (T,)
+    X = torch.as_tensor(X).detach().clone().requires_grad_(True)
+    with evaluating(model), torch.enable_grad():               # eval mode, but with gradients
+        value = LOSSES[loss](model(X), torch.as_tensor(Y), reduction="sum")
+        (gradient,) = torch.autograd.grad(value, X)             # (T, B, I): per-sequence gradients
+    return gradient.norm(dim=-1).mean(dim=1).cpu().numpy()    # ‖∂L_b/∂x_t[b]‖ averaged over b, (T,)

@@ -66,6 +66,9 @@ def test_linear_ar_bad_arguments():
     X, Y = make_windows(np.arange(20.0), 4, 1)
     with pytest.raises(ValueError, match=r"order must be an integer in 1..lookback=4; got 5"):
         LinearAR.fit(X, Y, order=5)
+    for order in (0, -1, True, 2.0):
+        with pytest.raises(ValueError, match=r"order must be a positive integer; got"):
+            LinearAR.fit(X, Y, order=order)
     with pytest.raises(ValueError, match=r"Y must be \(N=16, horizon\)"):
         LinearAR.fit(X, Y[:5])
     with pytest.raises(ValueError, match="ridge must be >= 0"):

@@ -1,10 +1,12 @@
 """The environment files agree with each other and with what is installed."""
+import gc
 import re
+import warnings
 from pathlib import Path
 
 import yaml
 
-from lessons_lib.environment import environment_report, required_versions
+from lessons_lib.environment import environment_report, required_versions, version_differences
 
 ROOT = Path(__file__).resolve().parents[1]
 CONDA_NAMES = {"pytorch": "torch"}  # conda-forge name -> PyPI name
@@ -55,6 +57,33 @@ def test_required_versions_reads_pins(tmp_path):
     f = tmp_path / "r.txt"
     f.write_text("# comment\nNumPy==1.2.3  # why\n\nfoo>=2\n")
     assert required_versions(f) == {"numpy": "1.2.3"}
+
+
+def test_required_versions_closes_the_file(tmp_path):
+    f = tmp_path / "r.txt"
+    f.write_text("numpy==1.2.3\n")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        required_versions(f)
+        gc.collect()  # an unclosed file warns when it is collected
+    assert not [w for w in caught if issubclass(w.category, ResourceWarning)], [str(w.message) for w in caught]
+
+
+def test_version_differences_say_what_differs_and_what_may_change():
+    pins = {"numpy": "2.4.6", "torch": "2.13.0", "matplotlib": "3.11.2"}
+    report = {"python": "3.11.7", "numpy": "2.4.6", "torch": "2.13.0+cpu", "matplotlib": "3.11.2"}
+    assert version_differences(report, pins) == []
+    report.update(python="3.12.1", torch="2.5.1", matplotlib="not installed")
+    lines = version_differences(report, pins)
+    assert len(lines) == 3
+    assert lines[0].startswith("python 3.12 is installed, the notebooks were run with 3.11:")
+    assert lines[1].startswith("torch 2.5.1 is installed, the notebooks were run with 2.13.0:")
+    assert "training runs may end at other numbers" in lines[1]
+    assert lines[2].startswith("matplotlib is not installed, the notebooks were run with 3.11.2:")
+
+
+def test_this_environment_matches_its_pins():
+    assert version_differences(environment_report(), required_versions(ROOT / "requirements.txt")) == []
 
 
 def test_maintainer_requirements_are_pinned_locked_and_separate_from_the_learners():

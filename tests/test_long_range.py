@@ -4,11 +4,11 @@ import pytest
 import torch
 from torch import nn
 
-from lessons_lib.long_range import (ADDING_RECIPE, Recipe, copy_recall_accuracy, copy_task_one_hot, held_out,
-                                    input_gradient_profile, make_task, online_batches, train_long_range)
+from lessons_lib.long_range import (ADDING_RECIPE, TASKS, Recipe, copy_recall_accuracy, copy_task_one_hot, held_out,
+                                    input_gradient_profile, online_batches, task_named, train_long_range)
 from lessons_lib.models import SequenceRegressor
 from lessons_lib.synthetic_tasks import copy_task
-from lessons_lib.training import fit, set_seed
+from lessons_lib.training import evaluate, fit, set_seed
 
 TINY = Recipe(hidden_size=8, batch_size=16, eval_every=20, val_size=64, test_size=64)
 
@@ -16,6 +16,7 @@ TINY = Recipe(hidden_size=8, batch_size=16, eval_every=20, val_size=64, test_siz
 def test_online_batches_are_reproducible_and_fresh():
     batches = online_batches("adding", 12, 16, seed=3)
     x0, y0 = batches(0)
+    assert isinstance(x0, torch.Tensor) and x0.dtype == torch.float32
     assert x0.shape == (12, 16, 2) and y0.shape == (16, 1)
     np.testing.assert_array_equal(batches(0)[0], x0)                       # same step -> same batch
     assert not np.array_equal(batches(1)[0], x0)                           # next step -> new batch
@@ -40,7 +41,8 @@ def test_copy_task_one_hot_encodes_the_tokens():
 
 
 @pytest.mark.parametrize("call, pattern", [
-    (lambda: make_task("adder"), r"task must be one of \['adding', 'copy'\]; got 'adder'"),
+    (lambda: task_named("adder"), r"task must be one of \['adding', 'copy'\]; got 'adder'"),
+    (lambda: online_batches("sum", 5, 2), r"task must be one of .*got 'sum'"),
     (lambda: held_out("adding", 10, 4, which="train"), r"which must be 'val' or 'test'; got 'train'"),
     (lambda: train_long_range("sum", "lstm", 10), r"task must be one of .*got 'sum'"),
     (lambda: input_gradient_profile(nn.Identity(), torch.zeros(3, 2, 1), torch.zeros(3, 2, 1), loss="l1"),
@@ -94,11 +96,22 @@ def test_the_recipe_learns_a_short_adding_problem():
     assert result.test_loss < 0.05, result.test_loss
 
 
+def test_each_task_is_described_once():
+    for name, task in TASKS.items():
+        X, Y = task.generate(3, 4, 0)
+        assert task.name == name and X.shape[1:] == (3, task.input_size)
+        model = SequenceRegressor(task.input_size, 2, task.output_size, per_step=task.per_step)
+        assert task_named(name) is task and np.isfinite(evaluate(model, X, Y, task.loss))
+    assert TASKS["adding"].accuracy is None and TASKS["copy"].accuracy is copy_recall_accuracy
+
+
 def test_copy_run_has_per_step_outputs_and_an_accuracy():
     recipe = Recipe(hidden_size=8, batch_size=8, eval_every=10, target_loss=None, val_size=16, test_size=16)
     result = train_long_range("copy", "lstm", 3, forget_bias=1.0, max_steps=10, seed=0, recipe=recipe)
     assert result.model.per_step and result.history.steps == [10]
-    assert 0.0 <= result.test_accuracy <= 1.0
+    X_test, Y_test = map(torch.from_numpy, held_out("copy", 3, 16, seed=0, which="test"))
+    assert result.test_accuracy == copy_recall_accuracy(result.model, X_test, Y_test)
+    assert result.test_loss == pytest.approx(evaluate(result.model, X_test, Y_test, "cross_entropy"))
 
 
 class CopyOracle(nn.Module):
@@ -171,3 +184,15 @@ def test_input_gradient_profile_is_zero_where_the_model_does_not_look():
 def adding_problem_pair(T, n):
     from lessons_lib.synthetic_tasks import adding_problem
     return adding_problem(n, T, seed=5)
+
+
+def test_recall_accuracy_and_gradient_profile_restore_the_mode():
+    model = SequenceRegressor(10, 4, 10, per_step=True)
+    X, Y = map(torch.from_numpy, copy_task_one_hot(4, 3, seed=0))
+    model.train()
+    copy_recall_accuracy(model, X, Y)
+    input_gradient_profile(model, X, Y, loss="cross_entropy")
+    assert model.training
+    model.eval()
+    input_gradient_profile(model, X, Y, loss="cross_entropy")
+    assert not model.training and torch.is_grad_enabled()

@@ -6,7 +6,6 @@ import pytest
 import torch
 from torch.nn import functional as F
 
-from lessons_lib import data, synthetic_tasks
 from lessons_lib.synthetic_tasks import (ADDING_BASELINE_MSE, BLANK, COPY_VOCAB_SIZE, DELIMITER, adding_problem,
                                          copy_baseline_cross_entropy, copy_task)
 
@@ -174,8 +173,3 @@ def test_bad_arguments_raise_clear_value_errors(case):
 def test_numpy_integers_are_accepted():
     x, y = adding_problem(np.int64(3), np.int32(10), seed=np.int64(0))
     assert x.shape == (10, 3, 2) and y.shape == (3, 1)
-
-
-def test_data_module_re_exports_the_tasks():
-    assert data.adding_problem is synthetic_tasks.adding_problem
-    assert data.copy_task is synthetic_tasks.copy_task

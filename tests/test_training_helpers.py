@@ -1,4 +1,4 @@
-"""The small helpers around a readable training loop: progress bar, early stopping, guard, modes, history."""
+"""The small helpers around a readable training loop: progress bar, early stopping, guard, modes, history, losses."""
 import io
 import math
 
@@ -7,7 +7,7 @@ import torch
 from torch import nn
 
 from lessons_lib.training import (EarlyStopping, LiveLossPlot, LossHistory, ProgressBar, TrainingDiverged,
-                                  check_finite, evaluating)
+                                  check_finite, cross_entropy, evaluating, loss_function, mse)
 
 
 def test_progress_bar_counts_and_says_how_it_ended():
@@ -106,3 +106,20 @@ def test_loss_history_feeds_the_live_plot():
     plot = LiveLossPlot()
     plot.update(history, force=True)
     assert list(plot.train_line.get_xdata()) == [10, 20] and list(plot.val_line.get_ydata()) == [1.5]
+
+
+def test_losses_check_shapes_that_torch_would_broadcast():
+    prediction, target = torch.tensor([[1.0], [3.0]]), torch.tensor([[0.0], [1.0]])
+    assert float(mse(prediction, target)) == pytest.approx((1 + 4) / 2)
+    assert float(mse(prediction, target, reduction="sum")) == pytest.approx(5.0)
+    with pytest.raises(ValueError, match=r"mse: prediction shape \(2, 1\) differs from target shape \(2,\)"):
+        mse(prediction, target[:, 0])
+    logits = torch.log(torch.tensor([[[0.5, 0.5]], [[0.25, 0.75]]]))          # (T=2, B=1, C=2)
+    targets = torch.tensor([[0], [1]])                                         # (T=2, B=1)
+    expected = -(math.log(0.5) + math.log(0.75)) / 2                            # mean over the T·B positions
+    assert float(cross_entropy(logits, targets)) == pytest.approx(expected, rel=1e-6)
+    with pytest.raises(ValueError, match=r"logits \(2, 1, 2\) must be the target shape \(2,\) plus a class axis"):
+        cross_entropy(logits, targets[:, 0])
+    assert loss_function("mse") is mse and loss_function(abs) is abs
+    with pytest.raises(ValueError, match=r"loss must be one of \['mse', 'cross_entropy'\]"):
+        loss_function("mae")

@@ -19,7 +19,7 @@ def check_finite(loss, step: int, *, what: str = "training loss", lr: float | No
     ``step`` is counted from 1 in the message. ``lr``, ``clip_norm`` and ``last_finite`` (the last
     finite loss) make the advice specific: clip the gradient, or lower the learning rate.
     """
-    value = float(loss)
+    value = float(loss.detach()) if hasattr(loss, "detach") else float(loss)
     if math.isfinite(value):
         return value
     advice = ("try gradient clipping (torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0))"

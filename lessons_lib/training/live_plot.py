@@ -45,21 +45,25 @@ class LiveLossPlot:
             self._last_draw = now
 
 
-def plot_history(history, ax, label: str = "", log: bool = True, x: str = "steps") -> None:
-    """Draw ``history``'s training (solid) and validation (dashed) loss on ``ax``; mark the best step.
+def plot_history(history, ax, label: str = "", log: bool = True, x: str = "steps",
+                 steps_per_epoch: int | None = None) -> None:
+    """Draw ``history``'s training (solid) and validation (dashed) loss on ``ax``; a dot marks the lowest validation loss.
 
-    ``x="steps"`` or ``"epochs"`` (fixed training sets only).
+    ``history`` is a :class:`LossHistory` or a ``fit`` ``History``. ``x="steps"`` or ``"epochs"``; epochs need
+    ``steps_per_epoch`` (a ``History`` of a fixed training set knows its own).
     """
     if x not in ("steps", "epochs"):
         raise ValueError(f"x must be 'steps' or 'epochs'; got {x!r}")
-    xs = history.epochs if x == "epochs" else history.steps
+    steps_per_epoch = steps_per_epoch or getattr(history, "steps_per_epoch", None)
+    if x == "epochs" and not steps_per_epoch:
+        raise ValueError("x='epochs' needs steps_per_epoch (the history does not know it)")
+    xs = [s / steps_per_epoch for s in history.steps] if x == "epochs" else list(history.steps)
     prefix = f"{label}: " if label else ""
     (line,) = ax.plot(xs, history.train_loss, label=f"{prefix}training")
     if history.val_loss:
         ax.plot(xs[:len(history.val_loss)], history.val_loss, "--", color=line.get_color(), label=f"{prefix}validation")
-        if history.best_step is not None:
-            best_x = history.best_step / history.steps_per_epoch if x == "epochs" else history.best_step
-            ax.plot([best_x], [history.best_val_loss], "o", color=line.get_color())
+        best = min(range(len(history.val_loss)), key=history.val_loss.__getitem__)   # the first lowest
+        ax.plot([xs[best]], [history.val_loss[best]], "o", color=line.get_color())
     ax.set(xlabel="epoch" if x == "epochs" else "optimisation step", ylabel="loss")
     if log:
         ax.set_yscale("log")

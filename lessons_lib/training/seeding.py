@@ -6,11 +6,12 @@ import random
 import numpy as np
 import torch
 
+from .._validate import check_int
+
 
 def set_seed(seed: int) -> None:
     """Seed python's ``random``, numpy's global generator and torch, so that a run can be repeated."""
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer; got {seed!r}")
-    random.seed(int(seed))
-    np.random.seed(int(seed))
-    torch.manual_seed(int(seed))
+    seed = check_int("seed", seed, 0)
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
