@@ -56,13 +56,13 @@ def test_power_spectrogram_finds_a_tone_and_matches_numpy():
     n = np.arange(8000)
     samples = (0.5 * np.sin(2 * np.pi * 1000 * n / 8000)).astype(np.float32)
     P = power_spectrogram(samples)
-    assert P.shape == (1 + 8000 // 80, 129)
-    assert np.argmax(P[50]) == 32                                      # 1000 Hz = bin 1000 / (8000 / 256)
-    # frame 50 by hand: centred on sample 50·80, Hann window of 200 samples in the middle of 256
+    assert P.shape == (1 + 8000 // 80, 257)
+    assert np.argmax(P[50]) == 64                                      # 1000 Hz = bin 1000 / (8000 / 512)
+    # frame 50 by hand: centred on sample 50·80, Hann window of 200 samples in the middle of 512
     window = np.hanning(201)[:-1]                                      # periodic Hann, like torch.hann_window
-    frame = np.zeros(256)
-    start = 50 * 80 - 128
-    frame[28:228] = samples[start + 28:start + 228] * window
+    frame = np.zeros(512)
+    start = 50 * 80 - 256
+    frame[156:356] = samples[start + 156:start + 356] * window
     np.testing.assert_allclose(P[50], np.abs(np.fft.rfft(frame)) ** 2, rtol=1e-3, atol=1e-3)
 
 

@@ -30,7 +30,7 @@ def add_noise(samples: np.ndarray, snr_db: float, rng: np.random.Generator, refe
     """
     rms = float(np.sqrt(np.mean(np.square(samples, dtype=np.float64)))) if reference_rms is None else reference_rms
     sigma = rms / 10.0 ** (snr_db / 20.0)
-    return (samples + sigma * rng.standard_normal(len(samples))).astype(np.float32)
+    return samples + np.float32(sigma) * rng.standard_normal(len(samples), dtype=np.float32)
 
 
 def mask_features(features: np.ndarray, rng: np.random.Generator, max_bands: int = 6, max_frames: int = 8,

@@ -17,6 +17,7 @@ Shapes: ``log_probs (T, C)`` for one utterance.
 """
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 
 import numpy as np
@@ -49,28 +50,34 @@ def greedy_spikes(log_probs, blank: int = BLANK) -> list[tuple[int, int]]:
     return [(int(k), t) for t, k in enumerate(path) if k != blank and (t == 0 or path[t - 1] != k)]
 
 
+def _log_add(a: float, b: float) -> float:
+    """log(e^a + e^b) on python floats (np.logaddexp is slow on scalars)."""
+    if a < b:
+        a, b = b, a
+    return a if b == -math.inf else a + math.log1p(math.exp(b - a))
+
+
 def prefix_beam_search(log_probs, beam_width: int = 8, blank: int = BLANK) -> list[tuple[tuple[int, ...], float]]:
     """The ``beam_width`` best labellings with their log-probabilities, best first: ``[(labels, log p), …]``."""
     log_probs = _check_log_probs(log_probs)
     check_int("beam_width", beam_width)
-    beam = {(): (0.0, -np.inf)}                                       # prefix -> (log p_b, log p_nb)
-    for frame in log_probs:
-        grown = defaultdict(lambda: [-np.inf, -np.inf])
+    beam = {(): (0.0, -math.inf)}                                     # prefix -> (log p_b, log p_nb)
+    for frame in log_probs.tolist():
+        grown = defaultdict(lambda: [-math.inf, -math.inf])
         for prefix, (p_b, p_nb) in beam.items():
-            p_total = np.logaddexp(p_b, p_nb)
+            p_total = _log_add(p_b, p_nb)
             for c, log_y in enumerate(frame):
                 if c == blank:
-                    grown[prefix][0] = np.logaddexp(grown[prefix][0], p_total + log_y)
+                    grown[prefix][0] = _log_add(grown[prefix][0], p_total + log_y)
                 elif prefix and c == prefix[-1]:
-                    grown[prefix][1] = np.logaddexp(grown[prefix][1], p_nb + log_y)
-                    grown[prefix + (c,)][1] = np.logaddexp(grown[prefix + (c,)][1], p_b + log_y)
+                    grown[prefix][1] = _log_add(grown[prefix][1], p_nb + log_y)
+                    grown[prefix + (c,)][1] = _log_add(grown[prefix + (c,)][1], p_b + log_y)
                 else:
-                    grown[prefix + (c,)][1] = np.logaddexp(grown[prefix + (c,)][1], p_total + log_y)
-        reachable = [item for item in grown.items() if np.logaddexp(*item[1]) > -np.inf]   # p_b(ℓ) = 0 adds none
-        ranked = sorted(reachable, key=lambda item: -np.logaddexp(*item[1]))
-        beam = {prefix: tuple(p) for prefix, p in ranked[:beam_width]}
-    results = [(prefix, float(np.logaddexp(*p))) for prefix, p in beam.items()]
-    return sorted(results, key=lambda item: -item[1])
+                    grown[prefix + (c,)][1] = _log_add(grown[prefix + (c,)][1], p_total + log_y)
+        totals = [(prefix, _log_add(*p)) for prefix, p in grown.items()]
+        kept = sorted((item for item in totals if item[1] > -math.inf), key=lambda item: -item[1])[:beam_width]
+        beam = {prefix: tuple(grown[prefix]) for prefix, _ in kept}   # p_b(ℓ) = 0 paths (−∞) are dropped
+    return sorted(((prefix, _log_add(*p)) for prefix, p in beam.items()), key=lambda item: -item[1])
 
 
 def beam_decode(log_probs, beam_width: int = 8, blank: int = BLANK) -> list[int]:

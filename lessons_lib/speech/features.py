@@ -1,6 +1,7 @@
 """From a waveform to what the network reads: frames, a power spectrum, a mel filterbank, logarithms.
 
-    frames        25 ms windows every 10 ms (200 and 80 samples at 8 kHz), Hann-weighted
+    frames        25 ms windows every 10 ms (200 and 80 samples at 8 kHz), Hann-weighted, zero-padded to
+                  512 points (a 15.6 Hz frequency grid: the lowest mel filters are only ~30 Hz wide)
     power         P_t(k) = |STFT_t(k)|², k = 0 … n_fft/2                     torch.stft
     mel energies  E_t(m) = Σ_k H_m(k) P_t(k)       H: triangular filters, equally spaced on the mel scale
     log-mel       X_t(m) = log(E_t(m) + ε)
@@ -21,7 +22,7 @@ import torch
 from .._validate import check_int
 from .recordings import SAMPLE_RATE, check_waveform
 
-LOG_FLOOR = 1e-6      #: ε in log(E + ε): digital silence maps to log(1e-6) ≈ −13.8, not −inf
+LOG_FLOOR = 1e-10     #: ε in log(E + ε): below the quantisation noise of 16-bit audio; digital silence maps to −23, not −inf
 
 
 def hz_to_mel(hz):
@@ -34,7 +35,7 @@ def mel_to_hz(mel):
     return 700.0 * (10.0 ** (np.asarray(mel, dtype=np.float64) / 2595.0) - 1.0)
 
 
-def mel_filterbank(n_mels: int = 40, n_fft: int = 256, sample_rate: int = SAMPLE_RATE, f_min: float = 20.0,
+def mel_filterbank(n_mels: int = 40, n_fft: int = 512, sample_rate: int = SAMPLE_RATE, f_min: float = 20.0,
                    f_max: float | None = None, warp: float = 1.0) -> np.ndarray:
     """Triangular filters ``H (n_mels, n_fft // 2 + 1)``: filter m rises from edge m to a peak of 1 at
     edge m+1 and falls to 0 at edge m+2, where the n_mels + 2 edges are equally spaced in mel between
@@ -60,25 +61,25 @@ def mel_filterbank(n_mels: int = 40, n_fft: int = 256, sample_rate: int = SAMPLE
 
 def _power(samples: np.ndarray, n_fft: int, window: int, hop: int) -> torch.Tensor:
     samples = check_waveform(samples)
-    x = torch.from_numpy(np.ascontiguousarray(samples, dtype=np.float32))
+    x = torch.from_numpy(np.array(samples, dtype=np.float32))                # a copy: recordings are read-only
     if len(x) <= n_fft // 2:          # torch.stft's reflect padding needs more than n_fft / 2 samples
         x = torch.nn.functional.pad(x, (0, n_fft // 2 + 1 - len(x)))
     spectrum = torch.stft(x, n_fft=n_fft, hop_length=hop, win_length=window,
                           window=torch.hann_window(window), center=True, return_complex=True)
-    return (spectrum.abs() ** 2).T                                            # (T, K)
+    return torch.view_as_real(spectrum).pow(2).sum(-1).T                     # |X|² = re² + im², (T, K)
 
 
-def power_spectrogram(samples: np.ndarray, n_fft: int = 256, window: int = 200, hop: int = 80) -> np.ndarray:
+def power_spectrogram(samples: np.ndarray, n_fft: int = 512, window: int = 200, hop: int = 80) -> np.ndarray:
     """``samples (N,)`` → power ``P (T, n_fft // 2 + 1)`` with T = 1 + N // hop (frames centred on n·hop)."""
     return _power(samples, n_fft, window, hop).numpy()
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=64)
 def _filters(n_mels: int, n_fft: int, warp: float) -> torch.Tensor:
     return torch.from_numpy(mel_filterbank(n_mels, n_fft, warp=warp).T.copy())          # (K, n_mels)
 
 
-def log_mel(samples: np.ndarray, n_mels: int = 40, n_fft: int = 256, window: int = 200, hop: int = 80,
+def log_mel(samples: np.ndarray, n_mels: int = 40, n_fft: int = 512, window: int = 200, hop: int = 80,
             warp: float = 1.0) -> np.ndarray:
     """Log-mel spectrogram ``(T, n_mels)`` float32: X_t(m) = log(Σ_k H_m(k) P_t(k) + ε)."""
     power = _power(samples, n_fft, window, hop)                                          # (T, K)

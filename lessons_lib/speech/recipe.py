@@ -80,6 +80,13 @@ class Recipe:
         return cls(**values)
 
 
+AUGMENTATION = dict(speed=(0.9, 1.1), noise_snr_db=(10.0, 40.0), warp=(0.9, 1.1), masks=True)
+#: The recipes of notebook 08's checkpoints (``benchmarks/speech_ctc.py``): one recipe, three models.
+RECIPES = {"mlp": Recipe(model="mlp", hidden_size=256, **AUGMENTATION),
+           "lstm": Recipe(model="lstm", hidden_size=128, num_layers=2, **AUGMENTATION),
+           "bilstm": Recipe(model="bilstm", hidden_size=128, num_layers=2, **AUGMENTATION)}
+
+
 def build_model(recipe: Recipe) -> nn.Module:
     """The model the recipe names, with input size ``recipe.features.size``."""
     size = recipe.features.size
@@ -101,16 +108,21 @@ def training_batch(recordings: list[Recording], recipe: Recipe, step: int, seed:
                                    max_digits=recipe.max_digits, style=recipe.style)
     features = []
     for u in utterances:
-        warp = float(rng.uniform(*recipe.warp)) if recipe.warp is not None else 1.0
+        warp = round(float(rng.uniform(*recipe.warp)), 2) if recipe.warp is not None else 1.0   # a 0.01 grid: filterbanks cached
         f = utterance_features(u.samples, recipe.features, warp=warp)
         features.append(mask_features(f, rng) if recipe.masks else f)
     return make_batch(features, [u.digits for u in utterances])
 
 
+def _device_of(model: nn.Module) -> torch.device:
+    return next(model.parameters()).device
+
+
 def transcribe(model: nn.Module, batch: Batch, beam_width: int | None = None) -> list[str]:
     """The digit string the model hears in each utterance: greedy decoding, or prefix beam search."""
+    batch = batch.to(_device_of(model))
     with evaluating(model):
-        log_probs = model(batch.features, batch.lengths).double().numpy()
+        log_probs = model(batch.features, batch.lengths).cpu().double().numpy()
     texts = []
     for b, T in enumerate(batch.lengths.tolist()):
         frames = log_probs[:T, b]
@@ -133,6 +145,7 @@ class Scores:
 
 def score(model: nn.Module, batch: Batch, beam_width: int | None = None) -> Scores:
     """Loss and error rates of ``model`` on ``batch`` (greedy decoding unless ``beam_width`` is given)."""
+    batch = batch.to(_device_of(model))
     with evaluating(model):
         loss = batch_ctc_loss(model(batch.features, batch.lengths), batch).item()
     hypotheses = transcribe(model, batch, beam_width)
@@ -168,7 +181,7 @@ def train_recognizer(model: nn.Module, recipe: Recipe, train_recordings: list[Re
     bar = ProgressBar(max_steps, desc=f"training {recipe.model}") if progress else None
     model.train()
     for step in range(max_steps):
-        batch = training_batch(train_recordings, recipe, step, seed)
+        batch = training_batch(train_recordings, recipe, step, seed).to(_device_of(model))
         loss = batch_ctc_loss(model(batch.features, batch.lengths), batch)
         recent.append(check_finite(loss.item(), step + 1, lr=recipe.lr, clip_norm=recipe.clip_norm))
         optimizer.zero_grad()

@@ -196,3 +196,14 @@ def speakers_of(recordings: list[Recording]) -> list[str]:
     """The speakers present, in :data:`SPEAKERS` order."""
     present = {r.speaker for r in recordings}
     return [s for s in SPEAKERS if s in present]
+
+
+EVALUATION_SEED = 2026
+
+
+def evaluation_utterances(splits: Splits, seed: int = EVALUATION_SEED) -> dict[str, list[Utterance]]:
+    """The fixed, clean evaluation sets: ``validation`` and ``test_seen`` (each recording in two
+    utterances) and ``held_out`` (each of the held-out speaker's recordings in one), 1–5 digits each."""
+    return {"validation": partition_utterances(splits.validation, seed, passes=2),
+            "test_seen": partition_utterances(splits.test_seen, seed + 1, passes=2),
+            "held_out": partition_utterances(splits.held_out, seed + 2, passes=1)}
