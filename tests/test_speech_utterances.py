@@ -48,13 +48,20 @@ def fake(digit, n, speaker="sam", value=0.5):
 def test_join_places_each_recording_at_its_span():
     rng = np.random.default_rng(0)
     parts = [fake(3, 400, value=0.1), fake(1, 300, value=0.2), fake(4, 500, value=0.3)]
-    u = join_recordings(parts, rng)
+    u = join_recordings(parts, rng, UtteranceStyle(dither=0.0))
     assert u.digits == (3, 1, 4) and u.text == "314" and u.speaker == "sam"
     for (start, end), part in zip(u.spans, parts):
         np.testing.assert_array_equal(u.samples[start:end], part.samples)
     gaps = [b[0] - a[1] for a, b in zip(u.spans[:-1], u.spans[1:])]
     assert all(0.03 * SAMPLE_RATE - 1 <= g <= 0.3 * SAMPLE_RATE for g in gaps)
     assert np.all(u.samples[:u.spans[0][0]] == 0) and u.spans[0][0] >= 0.05 * SAMPLE_RATE - 1
+
+
+def test_dither_fills_the_pauses_faintly():
+    u = join_recordings([fake(3, 400), fake(1, 300)], np.random.default_rng(0))
+    gap = u.samples[u.spans[0][1]:u.spans[1][0]]
+    assert np.all(gap != 0) and abs(np.std(gap) - 1e-4) < 2e-5
+    np.testing.assert_allclose(u.samples[u.spans[0][0]:u.spans[0][1]], 0.5, atol=1e-3)
 
 
 def test_join_refuses_mixed_speakers_and_nothing():
@@ -68,7 +75,7 @@ def test_join_refuses_mixed_speakers_and_nothing():
 def test_noise_reaches_the_requested_snr():
     rng = np.random.default_rng(0)
     speech = Recording(1, "sam", 0, (0.3 * np.sin(np.arange(40000) / 5)).astype(np.float32))
-    u = join_recordings([speech], rng, UtteranceStyle(noise_snr_db=(20.0, 20.0), edge=(0.0, 0.0)))
+    u = join_recordings([speech], rng, UtteranceStyle(noise_snr_db=(20.0, 20.0), edge=(0.0, 0.0), dither=0.0))
     noise = u.samples - speech.samples
     snr = 10 * np.log10(np.mean(speech.samples.astype(float) ** 2) / np.mean(noise.astype(float) ** 2))
     assert abs(snr - 20.0) < 0.3

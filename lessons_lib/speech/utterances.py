@@ -90,14 +90,20 @@ class Utterance:
         return f"Utterance({self.text!r}, speaker={self.speaker!r}, {self.seconds:.2f} s)"
 
 
+DITHER = 1e-4   #: σ of the faint noise under every utterance (−80 dBFS, below every speaker's quietest frames)
+
+
 @dataclass(frozen=True)
 class UtteranceStyle:
-    """How recordings are joined: pauses and edges (seconds, uniform in the range), and optional
-    augmentation: ``speed`` factors (uniform in the range, one per recording) and additive white
-    noise at ``noise_snr_db`` (uniform in the range; ``None`` for clean audio)."""
+    """How recordings are joined: pauses and edges (seconds, uniform in the range), ``dither`` (σ of a faint
+    white noise added everywhere, so that pauses are not digital silence: log(0) would be −∞, and the
+    silence would be an artificial cue and an outlier for normalisation), and optional augmentation:
+    ``speed`` factors (uniform in the range, one per recording) and additive white noise at
+    ``noise_snr_db`` (uniform in the range; ``None`` for none)."""
 
     pause: tuple[float, float] = (0.03, 0.3)
     edge: tuple[float, float] = (0.05, 0.2)
+    dither: float = DITHER
     speed: tuple[float, float] | None = None
     noise_snr_db: tuple[float, float] | None = None
 
@@ -109,7 +115,7 @@ def join_recordings(recordings: list[Recording], rng: np.random.Generator, style
                     ) -> Utterance:
     """Join recordings of one speaker, in the given order, into one :class:`Utterance`.
 
-    samples = [edge silence] r₁ [pause] r₂ [pause] … r_L [edge silence], then noise if ``style`` asks.
+    samples = [edge silence] r₁ [pause] r₂ [pause] … r_L [edge silence] + dither (+ noise if ``style`` asks).
     """
     if not recordings:
         raise ValueError("an utterance needs at least one recording; got none")
@@ -131,6 +137,8 @@ def join_recordings(recordings: list[Recording], rng: np.random.Generator, style
         position += len(samples)
     pieces.append(silence(style.edge))
     joined = np.concatenate(pieces).astype(np.float32)
+    if style.dither:
+        joined += np.float32(style.dither) * rng.standard_normal(len(joined), dtype=np.float32)
     if style.noise_snr_db is not None:
         speech = np.concatenate([joined[a:b] for a, b in spans])
         speech_rms = float(np.sqrt(np.mean(np.square(speech, dtype=np.float64))))
