@@ -1,8 +1,9 @@
 """Speech recognition with CTC on connected FSDD digits: the longer training behind notebook 08.
 
-    python benchmarks/speech_ctc.py                     # the three models with the chosen recipe, checkpoints
+    python benchmarks/speech_ctc.py                     # the three models with the chosen recipe (~35 min)
+    python benchmarks/speech_ctc.py --save              # ... and write their checkpoints and results
     python benchmarks/speech_ctc.py --models bilstm     # only some of them
-    python benchmarks/speech_ctc.py --ablation          # what helps an unseen speaker (validation speaker)
+    python benchmarks/speech_ctc.py --ablation --save   # what helps an unseen speaker (validation speaker)
     python benchmarks/speech_ctc.py --quick             # smoke run (< 1 min), writes nothing
 
 Default mode: trains the memoryless baseline (frame-wise MLP), a unidirectional LSTM and a
@@ -11,12 +12,13 @@ batches from the five training speakers (recordings 10–49), keeps the weights 
 validation loss (recordings 5–9), stores them as float16 in ``benchmarks/checkpoints/speech_<model>.pt``
 and prints the digit error rate (DER) and whole-string accuracy on the seen-speaker test (upstream's
 recordings 0–4) and on the held-out speaker, greedy and beam decoding, measured *with the float16
-weights* the notebook loads. Everything goes to ``benchmarks/results/speech_ctc.json``.
+weights* the notebook loads. With ``--save``, the checkpoints are written and everything goes to
+``benchmarks/results/speech_ctc.json`` (entries of models not retrained are kept).
 
 ``--ablation`` chooses the front end and augmentation without touching the test speaker: train on four
 of the five training speakers, validate on the fifth (``nicolas``: all his recordings), compare
-global vs per-utterance normalisation and waveform / feature augmentation. Results go to
-``benchmarks/results/speech_ablation.json``.
+global vs per-utterance normalisation and waveform / feature augmentation. With ``--save``, results go
+to ``benchmarks/results/speech_ablation.json``.
 
 Times: wall and process CPU seconds of each training; run it alone for the wall times to mean anything
 (``flock -x /work/cpu.lock python benchmarks/speech_ctc.py``).
@@ -28,7 +30,6 @@ import copy
 import datetime
 import json
 import sys
-import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -90,7 +91,7 @@ def final_models(args) -> None:
            "evaluation_sizes": {k: {"utterances": len(v), "digits": sum(len(u.digits) for u in v)}
                                 for k, v in sets.items()}, "models": {}}
     results_path = RESULTS / "speech_ctc.json"
-    if results_path.is_file() and not args.quick:
+    if results_path.is_file() and args.save:
         out["models"] = json.loads(results_path.read_text()).get("models", {})      # keep models not retrained now
     for name in args.models:
         recipe = RECIPES[name]
@@ -108,14 +109,14 @@ def final_models(args) -> None:
         print(f"   {run.steps_run} steps (best validation loss at {run.best_step}), {run.seconds:.0f} s wall, "
               f"{cpu:.0f} s CPU, {count_parameters(model):,} parameters", flush=True)
         out["models"][name] = run_record(recipe, run, model, args.steps, cpu, evaluations)
-        if not args.quick:
+        if args.save:
             path = save_checkpoint(model.half(), CHECKPOINTS / f"speech_{name}.pt", recipe=recipe.to_metadata(),
                                    steps=run.steps_run, best_step=run.best_step, weights="float16",
                                    held_out_speaker=splits.held_out_speaker)
             print(f"   wrote {path.relative_to(HERE.parent)} ({path.stat().st_size / 1e6:.2f} MB, float16)", flush=True)
-    target = Path(tempfile.gettempdir()) / "speech_ctc_quick.json" if args.quick else results_path
-    target.write_text(json.dumps(out, indent=1) + "\n")
-    print(f"results: {target}")
+    if args.save:
+        results_path.write_text(json.dumps(out, indent=1) + "\n")
+        print(f"results: {results_path}")
 
 
 ABLATION = {
@@ -155,9 +156,9 @@ def ablation(args) -> None:
                                 "unseen_string_accuracy": round(unseen.string_accuracy, 5),
                                 "cpu_seconds": round(cpu, 1), "wall_seconds": round(run.seconds, 1),
                                 "curve_steps": run.history.steps, "curve_val_der": [round(v, 5) for v in run.val_error_rate]})
-    target = Path(tempfile.gettempdir()) / "speech_ablation_quick.json" if args.quick else RESULTS / "speech_ablation.json"
-    target.write_text(json.dumps(out, indent=1) + "\n")
-    print(f"results: {target}")
+    if args.save:
+        (RESULTS / "speech_ablation.json").write_text(json.dumps(out, indent=1) + "\n")
+        print(f"results: {RESULTS / 'speech_ablation.json'}")
 
 
 def main() -> None:
@@ -170,8 +171,10 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=1, help="ablation: seeds per setting")
     parser.add_argument("--ablation", action="store_true")
     parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--quick", action="store_true", help="a smoke run of a few steps; writes only to a temp dir")
+    parser.add_argument("--save", action="store_true", help="write checkpoints and results (not with --quick)")
+    parser.add_argument("--quick", action="store_true", help="a smoke run of a few steps; writes nothing")
     args = parser.parse_args()
+    args.save = args.save and not args.quick
     torch.set_num_threads(args.threads)
     if args.quick:
         args.steps, args.eval_every, args.models = 8, 4, args.models if "--models" in sys.argv else ["mlp", "bilstm"]
