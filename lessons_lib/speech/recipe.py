@@ -6,7 +6,7 @@ The loop (written out in notebook 08, section 3; :func:`train_recognizer` runs t
         batch = training_batch(train_recordings, recipe, step)     # fresh utterances every step
         log_probs = model(batch.features, batch.lengths)           # forward: (T, B, C)
         loss = batch_ctc_loss(log_probs, batch)                    # CTC, mean over the batch of −log p / L
-        check_finite(loss, step + 1, lr=recipe.lr)                 # divergence guard
+        check_finite(loss.item(), step + 1, lr=recipe.lr)          # divergence guard
         optimizer.zero_grad(); loss.backward()                     # backward
         clip_grad_norm_(model.parameters(), recipe.clip_norm)      # clip
         optimizer.step(); scheduler.step()                         # step (learning rate: cosine decay)
