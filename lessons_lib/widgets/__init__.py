@@ -10,3 +10,4 @@ tests and the latency benchmark cover it with one entry in ``tests/browser/explo
 """
 from .gate_explorer import gate_explorer  # noqa: F401
 from .gradient_flow import gradient_flow_explorer  # noqa: F401
+from .speech_explorer import speech_explorer  # noqa: F401

@@ -26,4 +26,5 @@ EXPLORERS = (
     ExplorerCase("gradient_flow", "02_bptt_vanishing_exploding.ipynb", "explorer = gradient_flow_explorer()",
                  "lessons_lib.widgets:gradient_flow_explorer"),
     ExplorerCase("gate", "03_lstm_gates.ipynb", "explorer = gate_explorer()", "lessons_lib.widgets:gate_explorer"),
+    ExplorerCase("speech", "08_speech_recognition_ctc.ipynb", "explorer = speech_explorer()", "lessons_lib.widgets:speech_explorer"),
 )
