@@ -1,7 +1,7 @@
 """Every notebook follows the exercise convention (defined in notebook 02, used by all notebooks):
 
 1. an exercise is a markdown prompt, then a code cell whose reference solution sits between a line
-   ``# BEGIN SOLUTION`` and a line ``# END SOLUTION`` (paired, in order, not nested);
+   ``### BEGIN SOLUTION`` and a line ``### END SOLUTION`` (nbgrader's markers; paired, in order, not nested);
 2. the next code cell is a check cell calling ``lessons_lib.exercises.check_<name>(...)``
    (``exercises.check_<name>(...)`` or a ``check_<name>`` imported from ``lessons_lib.exercises``);
 3. every check a notebook calls exists in ``lessons_lib.exercises``.
@@ -22,7 +22,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from lessons_lib import exercises
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
-BEGIN, END = "# BEGIN SOLUTION", "# END SOLUTION"
+BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 QUALIFIED_CALL = re.compile(r"\bexercises\.(check_\w+)\s*\(")
 IMPORTED = re.compile(r"from[ \t]+(lessons_lib\.exercises(?:\.\w+)?)[ \t]+import[ \t]+(?:\(([^)]*)\)|([^\n#]+))")
 
@@ -142,9 +142,10 @@ def test_scanner_accepts_a_well_formed_exercise_in_all_call_styles():
 
 @pytest.mark.parametrize("cells,fragment", [
     (("md:Ex", f"{BEGIN}\nx = 1", "exercises.check_rnn_step(x)"), "without a matching"),
-    (("md:Ex", f"x = 1\n{END}", "exercises.check_rnn_step(x)"), "without a # BEGIN SOLUTION before it"),
+    (("md:Ex", f"x = 1\n{END}", "exercises.check_rnn_step(x)"), f"without a {BEGIN} before it"),
     (("md:Ex", f"{BEGIN}\n{BEGIN}\nx = 1\n{END}", "exercises.check_rnn_step(x)"), "nested"),
-    (("md:Ex", "#BEGIN SOLUTION\nx = 1\n# END SOLUTION", "exercises.check_rnn_step(x)"), "malformed"),
+    (("md:Ex", "#BEGIN SOLUTION\nx = 1\n### END SOLUTION", "exercises.check_rnn_step(x)"), "malformed"),
+    (("md:Ex", "# BEGIN SOLUTION\nx = 1\n# END SOLUTION", "exercises.check_rnn_step(x)"), "malformed"),
     (("x = 0", GOOD_SOLUTION, "exercises.check_rnn_step(f)"), "follow its markdown prompt"),
     (("md:Ex", GOOD_SOLUTION, "print(f(1))"), "must call lessons_lib.exercises.check_"),
     (("md:Ex", GOOD_SOLUTION), "must call lessons_lib.exercises.check_"),
