@@ -12,7 +12,7 @@ from lessons_lib.plotting import use_lesson_style
 from lessons_lib.translation.date_task import DATE_RECIPE, translate_date
 from lessons_lib.translation.seq2seq import Seq2Seq
 from lessons_lib.widgets import date_translator
-from lessons_lib.widgets.date_translator import example_dates
+from lessons_lib.widgets.date_translator import date_translator_from_checkpoints, example_dates
 
 
 def models():
@@ -94,3 +94,18 @@ def test_refuses_models_without_attention():
 def test_one_model_gives_no_model_menu():
     explorer = date_translator({"additive": models()["additive"]})
     assert set(explorer.controls) == {"date", "example"}
+
+
+def test_readout_says_the_translation_or_the_problem():
+    explorer = date_translator(models())
+    result = translate_date(models()["additive"], "Sunday, 29 November 2026")
+    assert explorer.readout.value == f"'Sunday, 29 November 2026' → {result.output}"
+    explorer.controls["date"].value = ""
+    assert explorer.readout.value.startswith("cannot translate this input:") and explorer.message in explorer.readout.value
+
+
+def test_the_notebooks_translator_from_the_committed_checkpoints():
+    explorer = date_translator_from_checkpoints()
+    assert explorer.readout.value == "'Sunday, 29 November 2026' → 2026-11-29"
+    explorer.controls["date"].value = "3 Jan 1987"
+    assert explorer.translation.output == "1987-01-03"

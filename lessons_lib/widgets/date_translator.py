@@ -7,7 +7,7 @@ Controls (``explorer.controls[name]``):
 - ``model``     which trained model translates (only when several are given, e.g. additive and dot-product)
 
 The figure is the attention map of the translation: one row per output character (and <eos>), one
-column per input character; the title gives the translation. Input the model cannot read (empty,
+column per input character; the readout (and the title of the static figure) gives the translation. Input the model cannot read (empty,
 characters it has never seen, too long) shows a message instead; the latest message is in
 ``explorer.message`` and the latest :class:`~lessons_lib.translation.date_task.DateTranslation` in
 ``explorer.translation`` (None after bad input).
@@ -15,6 +15,7 @@ characters it has never seen, too long) shows a message instead; the latest mess
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import ipywidgets as widgets
 import numpy as np
@@ -26,6 +27,7 @@ from ..translation.dates import FORMATS
 from ._explorer import Explorer
 
 EXAMPLE_DAY = dt.date(2026, 11, 29)
+CHECKPOINTS = Path(__file__).resolve().parents[2] / "benchmarks" / "checkpoints"
 
 
 def example_dates() -> list[str]:
@@ -87,11 +89,12 @@ def date_translator(models: dict, initial: str = "Sunday, 29 November 2026") -> 
             ax.set_yticks([])
             message.set_text(_wrap(str(error)))
             title.set_text("cannot translate this input")
-            return
+            return f"cannot translate this input: {error}"
         draw_attention(ax, result.weights, result.source, result.steps, image=image, fontsize=9)
         message.set_text("")
         title.set_text(f"{values['date'].strip()!r}  →  {result.output}")
         state["message"], state["translation"] = "", result
+        return f"{values['date'].strip()!r} → {result.output}"
 
     explorer = DateTranslator(controls, fig, update, title="Date translator: any format → YYYY-MM-DD")
     explorer._state = state
@@ -102,6 +105,20 @@ def date_translator(models: dict, initial: str = "Sunday, 29 November 2026") -> 
 
     controls["example"].observe(choose_example, names="value")
     return explorer
+
+
+def date_translator_from_checkpoints(checkpoints=CHECKPOINTS) -> DateTranslator:
+    """The translator of notebook 07: the additive and dot-product date models of ``benchmarks/dates.py`` (CPU)."""
+    from ..training import load_checkpoint
+    from ..translation.date_task import DATE_RECIPE
+    from ..translation.seq2seq import Seq2Seq
+
+    models = {}
+    for name, kind in (("additive attention", "additive"), ("dot-product attention", "dot")):
+        models[name] = Seq2Seq(DATE_RECIPE.config(kind))
+        load_checkpoint(models[name], Path(checkpoints) / f"dates_{kind}.pt")
+        models[name].eval()
+    return date_translator(models)
 
 
 def _wrap(text: str, width: int = 60) -> str:
