@@ -5,6 +5,10 @@
     python benchmarks/translate.py --quick          # a smoke run on 2,000 pairs, 60 steps: writes nothing
     python benchmarks/translate.py --rescore attention # no training: re-store a checkpoint as int8, score it again
 
+The committed checkpoints: the attention model from ``--model attention`` (8,000 steps, early stopping,
+best validation loss at 6,000), stored as int8 by ``--rescore attention``; the no-attention baseline from
+``--model none --set max_steps=2000`` (a quarter of the budget; its record in the results says so).
+
 What it does, in order:
 1. the data: pairs with at most 10 English tokens and 20 Chinese characters, split by English sentence
    (90/5/5 %), vocabularies from the training part;

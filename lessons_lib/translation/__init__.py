@@ -11,6 +11,7 @@ The model, one idea per module
     trainer        the loss over real tokens, and the training loop for when it is not the lesson
     decoding       greedy decoding (batched) and beam search (width 1 = greedy)
     attention_map  heatmaps of attention weights with readable (also Chinese) labels
+    compact        int8 checkpoints (one scale per row) so that the Tatoeba models stay under 3 MB
 
 Part A: dates
     dates          twenty English and Chinese formats → YYYY-MM-DD, a rule-based reader, the split by date
