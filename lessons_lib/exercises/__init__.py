@@ -12,4 +12,5 @@ from .lstm_gates import *  # noqa: F401,F403  notebook 03
 from .forecasting import *  # noqa: F401,F403  notebook 04
 from .long_range import *  # noqa: F401,F403  notebook 05
 from .lstm_backward import *  # noqa: F401,F403  notebook 03 (guided LSTM backward)
+from .translation import *  # noqa: F401,F403  notebook 07
 from .speech import *  # noqa: F401,F403  notebook 08

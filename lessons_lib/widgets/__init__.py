@@ -8,6 +8,7 @@ Each returns an :class:`~lessons_lib.widgets._explorer.Explorer`: ``.controls`` 
 returns). A new explorer is one module built on ``Explorer`` plus one import line below; the browser
 tests and the latency benchmark cover it with one entry in ``tests/browser/explorers.py``.
 """
+from .date_translator import date_translator  # noqa: F401
 from .gate_explorer import gate_explorer  # noqa: F401
 from .gradient_flow import gradient_flow_explorer  # noqa: F401
 from .speech_explorer import speech_explorer  # noqa: F401
