@@ -35,7 +35,8 @@ def headless(case):
 
 
 def moves(explorer, per_control: int):
-    """(description, kind, action) for every input: slider steps right then left; dropdown options in turn."""
+    """(description, kind, action) for every input: slider steps right then left; dropdown options in turn;
+    text boxes get dates in several formats typed in turn (07's date translator)."""
     import ipywidgets as widgets
     plan = []
     for control in explorer.controls.values():
@@ -44,6 +45,9 @@ def moves(explorer, per_control: int):
             start = labels.index(control.label)
             order = [labels[(start + k) % len(labels)] for k in range(1, per_control + 1)]
             plan += [(control.description, "dropdown", label) for label in order]
+        elif isinstance(control, widgets.Text):
+            texts = ["3 Jan 1987", "1987-01-04", "January 5, 1987", "06/01/1987", "Tue 7 Jan 1987"]
+            plan += [(control.description, "text", texts[k % len(texts)]) for k in range(per_control)]
         else:
             half = per_control // 2
             plan += [(control.description, "slider", key) for key in ["ArrowRight"] * half + ["ArrowLeft"] * half]
@@ -79,12 +83,14 @@ def main(argv: list[str]) -> None:
                 lab_driver.run_cell(page, text)
             cell = lab_driver.run_cell(page, case.cell)
             area = lab_driver.output_area(cell)
-            area.locator(".widget-slider").first.wait_for()
+            area.locator(".explorer-readout").wait_for()
             time.sleep(1.0)
             samples: dict[str, list[float]] = {}
             for description, kind, action in moves(headless(case), args.moves):
                 if kind == "slider":
                     act = lambda: lab_driver.press_slider(area, description, action)
+                elif kind == "text":
+                    act = lambda: lab_driver.type_text(area, description, action)
                 else:
                     act = lambda: lab_driver.select_option(area, description, action)
                 ms = lab_driver.timed_input(area, act)

@@ -245,3 +245,10 @@ def slider_readout(area, description: str) -> str:
 
 def select_option(area, description: str, label: str) -> None:
     control(area, description).locator("select").select_option(label=label)
+
+
+def type_text(area, description: str, text: str) -> None:
+    """Replace a text box's content with ``text`` and press Enter (text boxes update on Enter or blur)."""
+    box = control(area, description).locator("input")
+    box.fill(text)
+    box.press("Enter")

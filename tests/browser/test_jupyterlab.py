@@ -61,8 +61,14 @@ def headless(case):
     return getattr(importlib.import_module(module), name)()
 
 
+TYPED_TEXT = "3 Jan 1987"
+"""What the tests type into an explorer's text box (07's date translator reads any date format)."""
+
+
 def next_value(control):
-    """The value one step (slider: ArrowRight) or one option (dropdown) on, and how to make that move."""
+    """The value one step (slider: ArrowRight) or one option (dropdown) on, or a typed text, and how to make that move."""
+    if isinstance(control, widgets.Text):
+        return TYPED_TEXT, "type"
     if isinstance(control, widgets.Dropdown):
         labels = [option[0] if isinstance(option, tuple) else str(option) for option in control.options]
         label = labels[(labels.index(control.label) + 1) % len(labels)]
@@ -104,6 +110,8 @@ def test_explorer_answers_every_control(lab, page, shot, case):
         value, move = next_value(control)
         if move == "ArrowRight":
             ms = driver.timed_input(area, lambda: driver.press_slider(area, control.description, "ArrowRight"))
+        elif move == "type":
+            ms = driver.timed_input(area, lambda: driver.type_text(area, control.description, value))
         else:
             ms = driver.timed_input(area, lambda: driver.select_option(area, control.description, move))
         control.value = value
