@@ -8,6 +8,7 @@ list, so Latin text keeps DejaVu Sans and only CJK characters fall back to it.
 """
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import matplotlib as mpl
@@ -31,9 +32,18 @@ LESSON_RC = {
 
 
 def register_cjk_font() -> str:
-    """Make the bundled CJK font known to matplotlib (idempotent); return its family name."""
-    if CJK_FONT_NAME not in {f.name for f in font_manager.fontManager.ttflist}:
-        font_manager.fontManager.addfont(str(CJK_FONT_FILE))
+    """Make the bundled CJK font known to matplotlib (idempotent); return its family name.
+
+    The subset has one weight (regular). It is registered for bold too, so that a bold title with
+    Chinese in it is drawn (at regular weight for the CJK characters) without matplotlib logging
+    "Failed to find font weight bold" into the notebook's output.
+    """
+    manager = font_manager.fontManager
+    if CJK_FONT_NAME not in {f.name for f in manager.ttflist}:
+        manager.addfont(str(CJK_FONT_FILE))
+        regular = next(f for f in manager.ttflist if f.name == CJK_FONT_NAME)
+        manager.ttflist.append(dataclasses.replace(regular, weight=700))
+        manager._findfont_cached.cache_clear()
     return CJK_FONT_NAME
 
 

@@ -39,3 +39,15 @@ def test_the_bundled_font_covers_every_chinese_character_the_collection_uses():
     missing = sorted(c for c in tool.characters_used() - covered if ord(c) <= 0xFFFF)
     assert not missing, (f"{len(missing)} characters have no glyph in {CJK_FONT_FILE.name}: {''.join(missing[:40])} "
                          "-- rebuild it with tools/make_cjk_font.py")
+
+
+def test_a_bold_title_with_chinese_logs_no_missing_weight(caplog):
+    """The subset has one weight; a bold title must not log 'Failed to find font weight bold' into a notebook."""
+    import matplotlib.pyplot as plt
+    use_lesson_style()
+    fig, ax = plt.subplots()
+    ax.set_title("遗忘门 forget gate", fontweight="bold")
+    with caplog.at_level("INFO", logger="matplotlib.font_manager"):
+        fig.canvas.draw()
+    plt.close(fig)
+    assert not [r for r in caplog.records if "Failed to find font" in r.getMessage()]
