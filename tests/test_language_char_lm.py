@@ -62,6 +62,13 @@ def test_stateful_evaluation_equals_one_long_pass_in_text_order():
             np.testing.assert_allclose(losses[b * L:(b + 1) * L], expected, rtol=1e-5, atol=1e-6)
     assert cross_entropy(model, ids, 4, 7) == pytest.approx(losses.mean())
     assert scored_positions(203, 4) == slice(1, 4 * L + 1)
+    reset = char_losses(model, ids, n_streams=4, window=7, stateful=False)    # zeros at every window's start
+    with torch.no_grad():
+        x = torch.from_numpy(ids[7:14])[:, None]                              # stream 0, window 1, alone
+        expected = F.cross_entropy(model(x)[0][:, 0], torch.from_numpy(ids[8:15]), reduction="none").numpy()
+    np.testing.assert_allclose(reset[7:14], expected, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(reset[:7], losses[:7], rtol=1e-6)           # the first window starts from zeros anyway
+    assert not np.allclose(reset[7:14], losses[7:14])
 
 
 def test_evaluation_restores_training_mode_and_uses_eval_mode():
@@ -107,10 +114,10 @@ def test_loading_something_else_says_what_is_wrong(tmp_path):
 
 
 def test_learning_rate_schedule_is_a_cosine_from_lr_to_the_floor():
-    recipe = LMRecipe(steps=100, lr=1e-2, lr_floor=0.1)
-    assert learning_rate(0, recipe) == pytest.approx(1e-2)
-    assert learning_rate(50, recipe) == pytest.approx(1e-2 * (0.1 + 0.9 * 0.5))
-    assert learning_rate(100, recipe) == pytest.approx(1e-3)
+    recipe = LMRecipe(lr=1e-2, lr_floor=0.1)
+    assert learning_rate(0.0, recipe) == pytest.approx(1e-2)
+    assert learning_rate(0.5, recipe) == pytest.approx(1e-2 * (0.1 + 0.9 * 0.5))
+    assert learning_rate(1.0, recipe) == learning_rate(1.5, recipe) == pytest.approx(1e-3)
 
 
 def hand_loop(model, ids, recipe, stateful):
@@ -146,7 +153,7 @@ def test_trainer_runs_the_documented_loop(stateful):
             torch.testing.assert_close(a, b)
 
 
-def test_trainer_learns_and_stops_at_the_time_limit():
+def test_trainer_learns_and_stops_when_the_time_budget_is_spent():
     text = "to be or not to be, that is the question. " * 30
     vocabulary = Vocabulary.from_text(text, unknown=None)
     ids = vocabulary.encode(text)
@@ -155,6 +162,7 @@ def test_trainer_learns_and_stops_at_the_time_limit():
     run = train_char_lm(model, ids, ids[:300], LMRecipe(batch_size=4, window=20, steps=150, lr=1e-2, eval_every=50),
                         progress=False)
     assert run.val_loss[-1] < 0.5 * np.log(len(vocabulary)) and run.best_val_loss == min(run.val_loss)
-    stopped = train_char_lm(CharLM(len(vocabulary), 8, 8), ids, ids[:100], LMRecipe(steps=1000, batch_size=4, window=20),
-                            max_seconds=0.0, progress=False)
-    assert stopped.steps_done == 1 and stopped.stopped_because.startswith("time limit")
+    stopped = train_char_lm(CharLM(len(vocabulary), 8, 8), ids, ids[:100],
+                            LMRecipe(steps=10_000, batch_size=4, window=20, seconds=0.3), progress=False)
+    assert 1 <= stopped.steps_done < 10_000 and stopped.stopped_because == "time budget of 0.3 s spent"
+    assert stopped.steps[-1] == stopped.steps_done and stopped.seconds[-1] >= 0.3

@@ -88,6 +88,17 @@ def test_one_model_serves_every_lower_order(tiny):
         assert model.cross_entropy(ids, order=order) == pytest.approx(small.cross_entropy(ids), rel=1e-12)
 
 
+def test_every_order_in_one_pass_and_lower_order_models(tiny):
+    vocabulary, model = tiny
+    ids = vocabulary.encode("the cat sat on the hat. xq the mat")
+    every = model.cross_entropy_by_order(ids)
+    assert every == pytest.approx({n: model.cross_entropy(ids, order=n) for n in range(1, 5)}, rel=1e-12)
+    low = model.with_order(2)
+    assert low.order == 2 and len(low.tables) == 2 and low.cross_entropy(ids) == pytest.approx(every[2], rel=1e-12)
+    np.testing.assert_allclose(low.next_distribution(np.array([[1, 2, 3]])),
+                               model.next_distribution(np.array([[1, 2, 3]]), order=2))
+
+
 def test_choose_order_picks_the_lowest_validation_loss(tiny):
     vocabulary, model = tiny
     best, losses = choose_order(model, vocabulary.encode("the cat sat on the mat."))

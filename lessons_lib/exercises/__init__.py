@@ -11,3 +11,4 @@ from .bptt import *  # noqa: F401,F403  notebook 02
 from .lstm_gates import *  # noqa: F401,F403  notebook 03
 from .forecasting import *  # noqa: F401,F403  notebook 04
 from .long_range import *  # noqa: F401,F403  notebook 05
+from .language import *  # noqa: F401,F403  notebook 06

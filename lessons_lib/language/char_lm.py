@@ -7,7 +7,9 @@ For characters ``x (T, B)`` (ids, time-major) and a state carried in from the pr
     logits_t   = dropout(h_t) W_outᵀ + b_out             (T, B, V); softmax gives q(x_{t+1} | x_≤t)
 
 Weight tying (权重共享, Press & Wolf 2017; Inan et al. 2017): with ``tie_weights=True`` the output layer
-uses the embedding matrix, ``W_out = E`` (needs E = H), which saves V·H parameters.
+uses the embedding matrix, ``W_out = E`` (needs E = H), which saves V·H parameters. The shared matrix
+starts from U(−0.1, 0.1) rather than the embedding's default N(0, 1): as output weights, N(0, 1) rows would
+give logits of size √H at the start.
 
 Evaluation is **stateful**, like training: the text is read as a few long streams and the state is
 carried from window to window, so the model is scored with all the context it can use. It
@@ -59,6 +61,7 @@ class CharLM(nn.Module):
         self.dropout = nn.Dropout(dropout)
         self.head = nn.Linear(hidden_size, vocab_size)
         if tie_weights:
+            nn.init.uniform_(self.embedding.weight, -0.1, 0.1)
             self.head.weight = self.embedding.weight
 
     def config(self) -> dict:
@@ -103,12 +106,13 @@ class CharLM(nn.Module):
         return recurrent, logits[0]
 
 
-def char_losses(model: nn.Module, ids, n_streams: int = 32, window: int = 256) -> np.ndarray:
+def char_losses(model: nn.Module, ids, n_streams: int = 32, window: int = 256, stateful: bool = True) -> np.ndarray:
     """−ln q(next character) for the targets ``ids[1 : L·S + 1]`` in text order, ``(L·S,)``, ``L = (N − 1) // S``.
 
     The text is read as ``n_streams`` (S) contiguous streams, ``window`` characters at a time, with the state
     carried over (eval mode, no gradients). Each stream starts from a zero state, so its first few
     characters are predicted without context; the last ``(N − 1) mod S`` characters are not scored.
+    ``stateful=False`` starts every window from zeros instead: no context reaches back past a window's start.
     """
     inputs, targets = streams(ids, n_streams)                 # (L, S) each
     device = next(model.parameters()).device
@@ -117,16 +121,16 @@ def char_losses(model: nn.Module, ids, n_streams: int = 32, window: int = 256) -
     with evaluating(model):
         for start in range(0, inputs.shape[0], window):
             x, y = inputs[start:start + window].to(device), targets[start:start + window].to(device)
-            logits, state = model(x, state)
+            logits, state = model(x, state if stateful else None)
             state = detach_state(state)
             step_losses = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1), reduction="none")
             losses[start:start + window] = step_losses.view(y.shape).double().cpu()
     return losses.t().reshape(-1).numpy()                     # stream 0, then stream 1, ...: text order
 
 
-def cross_entropy(model: nn.Module, ids, n_streams: int = 32, window: int = 256) -> float:
+def cross_entropy(model: nn.Module, ids, n_streams: int = 32, window: int = 256, stateful: bool = True) -> float:
     """Mean of :func:`char_losses`: nats per character."""
-    return float(char_losses(model, ids, n_streams, window).mean())
+    return float(char_losses(model, ids, n_streams, window, stateful).mean())
 
 
 def scored_positions(n_chars: int, n_streams: int) -> slice:

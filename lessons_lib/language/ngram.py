@@ -130,29 +130,13 @@ class NGramModel:
             out.append(context)
         return out
 
-    def _interpolate(self, contexts: list[np.ndarray], counts_of) -> np.ndarray:
-        """The recursion of the module docstring, for a batch of contexts at once.
-
-        ``contexts[k]`` ``(B,)`` are context ids of length k; ``counts_of(k, ids)`` gives c(h, w) for them,
-        ``(B,)`` (one w per row) or ``(B, V)`` (every w). Returns P(w | h) of the same shape.
-        """
-        probability = None
-        for k, context in enumerate(contexts):
-            table, D = self.tables[k], self.discounts[k]
-            counts = counts_of(k, context).astype(np.float64)
-            lower = np.full(counts.shape, 1.0 / self.vocab_size) if probability is None else probability
-            seen = context >= 0
-            total = np.where(seen, table.context_counts[np.maximum(context, 0)], 0).astype(np.float64)
-            followers = np.where(seen, table.followers[np.maximum(context, 0)], 0).astype(np.float64)
-            if counts.ndim == 2:
-                total, followers, seen = total[:, None], followers[:, None], seen[:, None]
-            safe_total = np.maximum(total, 1.0)
-            interpolated = (np.maximum(counts - D, 0.0) + D * followers * lower) / safe_total
-            probability = np.where(seen, interpolated, lower)   # never-seen context: back off completely
-        return probability
-
     # ------------------------------------------------------------------ probabilities
-    def char_probabilities(self, ids, order: int | None = None) -> np.ndarray:
+    def with_order(self, order: int) -> "NGramModel":
+        """The model of a lower order (its first ``order`` tables), e.g. to sample with the order chosen on validation."""
+        order = self._order(order)
+        return replace(self, order=order, tables=self.tables[:order], discounts=self.discounts[:order])
+
+    def char_probabilities(self, ids, order: int | None = None, every_order: list | None = None) -> np.ndarray:
         """P(ids[i] | the up to n − 1 characters before it) for i = 1 … M − 1: ``(M − 1,)``.
 
         The targets are ``ids[1:]``, the same as a recurrent model's (which predicts the next
@@ -161,18 +145,29 @@ class NGramModel:
         ids = _check_ids(ids, self.vocab_size)
         if len(ids) < 2:
             raise ValueError(f"need at least 2 characters to score a prediction; got {len(ids)}")
-        contexts = [c[1:] for c in self.context_ids(ids, order)]
+        contexts = [c[1:] for c in self.context_ids(ids, order)]     # (M − 1,) per context length k
         targets = ids[1:]
-
-        def counts_of(k, context):
-            table = self.tables[k]
-            return _count(table, np.where(context >= 0, context * self.vocab_size + targets, -1))
-
-        return self._interpolate(contexts, counts_of)
+        probability = np.full(len(targets), 1.0 / self.vocab_size)  # P_0: uniform
+        for k, context in enumerate(contexts):                      # P_1, P_2, …: the recursion
+            table, D = self.tables[k], self.discounts[k]
+            seen = context >= 0                                      # never-seen contexts keep P_{k}
+            h = context[seen]
+            c_hw = _count(table, h * self.vocab_size + targets[seen]).astype(np.float64)   # c(h, w)
+            c_h = table.context_counts[h].astype(np.float64)                               # c(h)
+            probability[seen] = (np.maximum(c_hw - D, 0.0) + D * table.followers[h] * probability[seen]) / c_h
+            if every_order is not None:
+                every_order.append(probability.copy())
+        return probability
 
     def cross_entropy(self, ids, order: int | None = None) -> float:
-        """Mean −ln P(next character) over ``ids[1:]``, in nats per character."""
+        """Mean −ln P(next character) over ``ids[1:]``, in nats per character (perplexity: e to this power)."""
         return float(-np.mean(np.log(self.char_probabilities(ids, order))))
+
+    def cross_entropy_by_order(self, ids) -> dict[int, float]:
+        """``{n: cross-entropy of order n}`` for n = 1 … order, in one pass (P_n is a step of P_{n+1}'s recursion)."""
+        every_order: list = []
+        self.char_probabilities(ids, self.order, every_order)
+        return {n + 1: float(-np.mean(np.log(p))) for n, p in enumerate(every_order)}
 
     def next_distribution(self, histories, order: int | None = None) -> np.ndarray:
         """P(w | history) for every character w: ``histories (B, K)`` ids (−1 = no character, e.g. padding) -> ``(B, V)``.
@@ -196,14 +191,23 @@ class NGramModel:
             context[ok] = _lookup(self.tables[k].context_keys, previous[ok] * V + character[ok])
             contexts.append(context)
 
-        def counts_of(k, context):
-            table, rows = self.tables[k], np.zeros((B, V))
-            for b in np.flatnonzero(context >= 0):   # the pairs of one context are one sorted run of pair_keys
-                start, stop = np.searchsorted(table.pair_keys, [context[b] * V, (context[b] + 1) * V])
-                rows[b, table.pair_keys[start:stop] % V] = table.pair_counts[start:stop]
-            return rows
-
-        return self._interpolate(contexts, counts_of)
+        probability = np.full((B, V), 1.0 / V)                      # P_0: uniform
+        for k, context in enumerate(contexts):                      # P_1, P_2, …: the recursion, every w at once
+            table, D = self.tables[k], self.discounts[k]
+            rows = np.flatnonzero(context >= 0)                     # never-seen contexts keep P_{k}
+            if rows.size == 0:
+                continue
+            unique, which = np.unique(context[rows], return_inverse=True)   # one dense row per distinct context
+            c_hw = _dense_counts(table, unique, V)                           # (U, V)
+            c_h = table.context_counts[unique][:, None].astype(np.float64)
+            backoff = D * table.followers[unique][:, None] / c_h           # D · N₁₊(h) / c(h)
+            discounted = np.maximum(c_hw - D, 0.0) / c_h                   # max(c(h, w) − D, 0) / c(h)
+            if rows.size == B and unique.size == 1:                        # one context for all (k = 0): in place
+                probability *= backoff
+                probability += discounted
+            else:
+                probability[rows] = discounted[which] + backoff[which] * probability[rows]
+        return probability
 
     # ------------------------------------------------------------------ the sampling interface (see sampling.py)
     def start(self, prompt_ids) -> np.ndarray:
@@ -228,8 +232,8 @@ class NGramModel:
 
 def choose_order(model: NGramModel, val_ids, orders=None) -> tuple[int, dict[int, float]]:
     """The order with the lowest validation cross-entropy, and every order's value ``{order: nats/char}``."""
-    orders = range(1, model.order + 1) if orders is None else orders
-    losses = {int(n): model.cross_entropy(val_ids, order=n) for n in orders}
+    every = model.cross_entropy_by_order(val_ids)
+    losses = {int(n): every[int(n)] for n in (range(1, model.order + 1) if orders is None else orders)}
     return min(losses, key=losses.get), losses
 
 
@@ -239,6 +243,20 @@ def _lookup(sorted_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:
     position = np.minimum(position, len(sorted_keys) - 1)
     found = (sorted_keys[position] == keys) if len(sorted_keys) else np.zeros(len(keys), bool)
     return np.where(found, position, -1)
+
+
+def _dense_counts(table: CountTable, contexts: np.ndarray, V: int) -> np.ndarray:
+    """c(h, w) for every w, one row per context id: ``(U,)`` -> ``(U, V)``.
+
+    The pairs of context h are one sorted run of ``pair_keys``, the keys in [h·V, (h + 1)·V).
+    """
+    starts = np.searchsorted(table.pair_keys, contexts * V)
+    lengths = np.searchsorted(table.pair_keys, (contexts + 1) * V) - starts
+    within = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)   # 0, 1, … in each run
+    pairs = np.repeat(starts, lengths) + within
+    counts = np.zeros((len(contexts), V))
+    counts[np.repeat(np.arange(len(contexts)), lengths), table.pair_keys[pairs] % V] = table.pair_counts[pairs]
+    return counts
 
 
 def _count(table: CountTable, pair_keys: np.ndarray) -> np.ndarray:

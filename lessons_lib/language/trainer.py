@@ -8,11 +8,15 @@ The notebook writes this loop out once; benchmarks (and longer runs) call it. On
     logits, state = model(x, state)
     loss   = cross_entropy(logits, y)                nats per character
     loss.backward(); clip_grad_norm_(…, clip); optimizer.step()
-    lr     = lr_max · (floor + (1 − floor) · ½(1 + cos(π · step / steps)))   cosine decay to floor · lr_max
+    lr     = lr_max · (floor + (1 − floor) · ½(1 + cos(π · progress)))   cosine decay to floor · lr_max
+
+``progress`` is ``step / steps``; or, for a run with a time budget (``recipe.seconds``), the fraction
+of the budget used so far, and the run ends when the budget is spent. A time budget is what
+"train for 20 minutes" means: the schedule always completes, and a faster machine takes more steps
+(so the steps, unlike with a step budget, are not the same on every machine).
 
 Every ``eval_every`` steps: the validation cross-entropy (stateful, :func:`~lessons_lib.language.char_lm.cross_entropy`);
-the best weights are kept and restored at the end. ``max_seconds`` stops early (the schedule is by
-step, so a stopped run has not reached its smallest learning rate; the history says so).
+the best weights are kept and restored at the end. Evaluations count in the time budget.
 """
 from __future__ import annotations
 
@@ -36,7 +40,8 @@ class LMRecipe:
 
     batch_size: int = 64       # B parallel streams
     window: int = 100          # T characters per window (how far back BPTT reaches)
-    steps: int = 1000
+    steps: int = 1000          # the schedule's length, or the most steps a timed run may take
+    seconds: float | None = None   # a time budget instead: the schedule follows the clock
     lr: float = 2e-3           # Adam(W), peak learning rate
     lr_floor: float = 0.05     # the cosine schedule ends at lr_floor · lr
     weight_decay: float = 0.0
@@ -61,14 +66,14 @@ class LMRun(LossHistory):
     stopped_because: str = ""
 
 
-def learning_rate(step: int, recipe: LMRecipe) -> float:
-    """Cosine decay from ``lr`` at step 0 to ``lr_floor · lr`` at the last step."""
-    progress = min(1.0, step / max(1, recipe.steps))
+def learning_rate(progress: float, recipe: LMRecipe) -> float:
+    """Cosine decay from ``lr`` at progress 0 to ``lr_floor · lr`` at progress 1."""
+    progress = min(1.0, max(0.0, progress))
     return recipe.lr * (recipe.lr_floor + (1 - recipe.lr_floor) * 0.5 * (1 + math.cos(math.pi * progress)))
 
 
-def train_char_lm(model: nn.Module, train_ids, val_ids, recipe: LMRecipe = LMRecipe(), max_seconds: float | None = None,
-                  progress: bool = True, log=None) -> LMRun:
+def train_char_lm(model: nn.Module, train_ids, val_ids, recipe: LMRecipe = LMRecipe(), progress: bool = True,
+                  log=None) -> LMRun:
     """Train ``model`` (a :class:`~lessons_lib.language.char_lm.CharLM`) in place; return its :class:`LMRun`.
 
     ``train_ids, val_ids (N,)`` character ids; ``log(text)`` is called after each evaluation (e.g. ``print``).
@@ -83,9 +88,12 @@ def train_char_lm(model: nn.Module, train_ids, val_ids, recipe: LMRecipe = LMRec
     start, state, recent = time.perf_counter(), None, []
     bar = ProgressBar(recipe.steps, desc="training", unit="step", min_interval=1.0) if progress else None
     model.train()
+    budget = recipe.seconds
     for step in range(recipe.steps):
+        done = (time.perf_counter() - start) / budget if budget else step / recipe.steps
+        lr = learning_rate(done, recipe)
         for group in optimizer.param_groups:
-            group["lr"] = learning_rate(step, recipe)
+            group["lr"] = lr
         x, y, index = next(windows)
         if index == 0 or not recipe.stateful:
             state = None                                      # a new epoch (or stateless): start from zeros
@@ -97,7 +105,7 @@ def train_char_lm(model: nn.Module, train_ids, val_ids, recipe: LMRecipe = LMRec
         nn.utils.clip_grad_norm_(model.parameters(), recipe.clip)
         optimizer.step()
         run.steps_done = step + 1
-        out_of_time = max_seconds is not None and time.perf_counter() - start > max_seconds
+        out_of_time = budget is not None and time.perf_counter() - start >= budget
         if (step + 1) % recipe.eval_every == 0 or step + 1 == recipe.steps or out_of_time:
             val_loss = cross_entropy(model, val_ids)
             run.record(step + 1, sum(recent) / len(recent), val_loss)
@@ -106,11 +114,11 @@ def train_char_lm(model: nn.Module, train_ids, val_ids, recipe: LMRecipe = LMRec
             stopper.update(val_loss, step + 1)
             if log is not None:
                 log(f"step {step + 1}: train {run.train_loss[-1]:.4f}, val {val_loss:.4f}, "
-                    f"{run.seconds[-1]:.0f} s, lr {learning_rate(step, recipe):.2e}")
+                    f"{run.seconds[-1]:.0f} s, lr {lr:.2e}")
         if bar is not None:
             bar.update(loss=f"{recent[-1]:.3f}" if recent else f"{run.train_loss[-1]:.3f}")
         if out_of_time:
-            run.stopped_because = f"time limit of {max_seconds:.0f} s"
+            run.stopped_because = f"time budget of {budget:g} s spent"
             break
     if bar is not None:
         bar.close(note=run.stopped_because)

@@ -8,3 +8,4 @@ Both return an :class:`~lessons_lib.widgets._explorer.Explorer`: ``.controls`` (
 """
 from .gate_explorer import gate_explorer  # noqa: F401
 from .gradient_flow import gradient_flow_explorer  # noqa: F401
+from .sampler import sampling_explorer  # noqa: F401  notebook 06
