@@ -3,7 +3,7 @@
     python benchmarks/char_lm.py                      # tiny Shakespeare: the chosen recipe (about 20 min)
     python benchmarks/char_lm.py --corpus tang        # the Tang quatrains
     python benchmarks/char_lm.py --quick              # a smoke run of a few seconds; writes only to a temporary folder
-    python benchmarks/char_lm.py --stateless          # the same recipe with the state zeroed at every window
+    python benchmarks/char_lm.py --stateless          # the same recipe and steps, the state zeroed at every window
     python benchmarks/char_lm.py --seconds 120 --out /tmp/x   # the same recipe with another time budget, elsewhere
 
 Each run trains one recipe on the training part of the corpus (contiguous split 90/5/5, see
@@ -15,8 +15,11 @@ read here: notebook 06 reports it once.
 
 Writes ``benchmarks/checkpoints/char_lm_<corpus>.pt`` (loaded with ``weights_only=True``) and
 ``benchmarks/results/char_lm_<corpus>.json`` (recipe, curve, numbers, machine). ``--stateless`` writes only
-``benchmarks/results/char_lm_<corpus>_stateless.json``: the comparison notebook 06 plots, with the
-validation loss read continuously (as for every model) and with the state reset at every window (as it was trained). Time it on a quiet
+``benchmarks/results/char_lm_<corpus>_stateless.json``, the comparison notebook 06 plots: the same recipe for
+the *same number of steps* as the stateful run in ``char_lm_<corpus>.json`` (a step budget with the same cosine
+schedule, so its wall time does not matter and it needs no quiet machine), with the state zeroed at every
+window; its validation loss is measured read continuously (as for every model) and with the state reset at
+every window (as it was trained). Time it on a quiet
 machine; torch uses ``--threads`` threads (default 2).
 """
 from __future__ import annotations
@@ -65,6 +68,16 @@ def corpus_ids(corpus: str):
     return vocabulary, type(split)(*(vocabulary.encode(part) for part in split))
 
 
+def out_dir_of(args) -> Path:
+    if args.out is not None:
+        return args.out
+    if args.quick:
+        if not hasattr(args, "_quick_dir"):
+            args._quick_dir = Path(tempfile.mkdtemp(prefix="char_lm_quick_"))
+        return args._quick_dir
+    return HERE
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", choices=sorted(MODELS), default="shakespeare")
@@ -82,9 +95,17 @@ def main(argv=None) -> None:
     if args.seconds is not None:
         recipe = replace(recipe, seconds=args.seconds)
     if args.stateless:
-        recipe = replace(recipe, stateful=False)
+        stateful_file = out_dir_of(args) / "results" / f"char_lm_{args.corpus}.json"
+        if args.quick:
+            steps = recipe.steps
+        elif stateful_file.is_file():
+            steps = json.loads(stateful_file.read_text(encoding="utf-8"))["steps_done"]
+        else:
+            raise SystemExit(f"--stateless repeats the stateful run's number of steps: run the stateful benchmark "
+                             f"first (no {stateful_file})")
+        recipe = replace(recipe, stateful=False, seconds=None, steps=steps)
     name = f"char_lm_{args.corpus}" + ("_stateless" if args.stateless else "")
-    out_dir = args.out or (Path(tempfile.mkdtemp(prefix="char_lm_quick_")) if args.quick else HERE)
+    out_dir = out_dir_of(args)
     checkpoint = out_dir / "checkpoints" / f"{name}.pt"
     if args.stateless:                                   # the comparison run keeps no checkpoint
         checkpoint = Path(tempfile.mkdtemp(prefix="char_lm_stateless_")) / f"{name}.pt"
