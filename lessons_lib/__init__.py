@@ -3,11 +3,16 @@
 Time-major shapes everywhere: sequences ``(T, B, I)``, states ``(B, H)``; parameter layouts follow
 torch, so weights copy both ways (``Params.from_torch(module)``, ``params.to_torch()``).
 
-The cells, in numpy (forward, backpropagation through time, Jacobian norms against lag)
+The cells, in numpy: one contract, ``*_forward(xs, h0[, c0], params) -> (hs, cache)`` and
+``*_backward(dhs, cache[, dc_T]) -> (grads, dxs, dh0[, dc0])``; the cache is a NamedTuple of every per-step value
     rnn           tanh RNN                                    notebooks 01-02
     lstm          LSTM with its gate trace                    notebook 03
     gru           GRU in torch's form                         notebook 03
+    activations   sigmoid; the explorer's tanh, linear, relu with their derivatives
+    _params       what the three Params classes share: checked sizes, torch's initialisation, torch copying
+    jacobians     ‖∂h_T/∂h_t‖ against lag for each cell, the LSTM's cell path gain   notebooks 02-03
     gradcheck     central differences, relative error         notebook 02, tests
+    diagrams      the RNN, LSTM and GRU cells drawn, with their equations beside them   notebooks 01, 03
 
 Gradient-flow experiments
     gradient_flow recurrent matrices of a given spectral radius, Jacobian products   notebook 02

@@ -1,4 +1,4 @@
-"""Copying weights between the numpy cells and torch's recurrent modules.
+"""Copying weights between the numpy cells and torch's recurrent modules (used by :mod:`lessons_lib._params`).
 
 Both the layer (``nn.RNN``, ``nn.LSTM``, ``nn.GRU``: names ending in ``_l0``) and the cell
 (``nn.RNNCell``, ``nn.LSTMCell``, ``nn.GRUCell``: no suffix) are accepted. torch is imported
@@ -24,7 +24,7 @@ def read_weights(module, kind: str) -> TorchWeights:
     """Read ``weight_ih, weight_hh, bias_ih, bias_hh`` from ``nn.<kind>`` or ``nn.<kind>Cell``.
 
     Refuses what one numpy cell cannot represent: several layers, two directions, no bias,
-    an LSTM projection. ``batch_first`` is fine: it changes the layout of inputs and outputs,
+    an LSTM projection, an RNN whose nonlinearity is not tanh. ``batch_first`` is fine: it changes the layout of inputs and outputs,
     never the weights.
     """
     import torch.nn as nn
@@ -49,6 +49,8 @@ def read_weights(module, kind: str) -> TorchWeights:
         suffix = "_l0"
     else:
         raise ValueError(f"expected a torch.nn.{kind} or torch.nn.{kind}Cell; got {type(module).__name__}")
+    if getattr(module, "nonlinearity", "tanh") != "tanh":  # only nn.RNN and nn.RNNCell have one
+        raise ValueError(f"from_torch needs nonlinearity='tanh'; got {module.nonlinearity!r}")
     get = lambda name: to_numpy(getattr(module, name + suffix))
     return TorchWeights(get("weight_ih"), get("weight_hh"), get("bias_ih"), get("bias_hh"))
 
@@ -67,8 +69,8 @@ def to_numpy(tensor) -> np.ndarray:
     return tensor.detach().cpu().numpy().copy()
 
 
-def torch_dtype(array: np.ndarray):
-    """The torch dtype matching a numpy float array."""
+def torch_dtype(dtype):
+    """The torch dtype matching a numpy float dtype (float32 or float64)."""
     import torch
 
-    return {np.dtype(np.float32): torch.float32, np.dtype(np.float64): torch.float64}[array.dtype]
+    return {np.dtype(np.float32): torch.float32, np.dtype(np.float64): torch.float64}[np.dtype(dtype)]

@@ -8,8 +8,8 @@ After Pascanu, Mikolov & Bengio (2013), section 3: one hidden unit, no input, tw
 For w > 1 the map h ↦ tanh(w·h + b) can have two stable fixed points, one near +1 and one near −1.
 Which one h_T ends in flips abruptly as (w, b) cross a curve, so L jumps there: a wall (cliff) whose
 face has an enormous gradient. A gradient step taken on the face is thrown far away. Norm clipping,
-g ← g · min(1, c/‖g‖) (what ``torch.nn.utils.clip_grad_norm_`` does), caps every step at
-``learning_rate · c`` while keeping its direction.
+g ← g · min(1, c/‖g‖), caps every step at ``learning_rate · c`` while keeping its direction
+(``torch.nn.utils.clip_grad_norm_`` computes min(1, c/(‖g‖ + 1e-6)): the same up to a relative 1e-6/‖g‖).
 """
 from __future__ import annotations
 

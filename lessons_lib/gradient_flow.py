@@ -1,7 +1,6 @@
-"""How far back a gradient reaches: ‖∂h_T/∂h_t‖ for a chosen recurrent matrix, input drive and activation.
+"""The recurrence behind notebook 02's gradient-flow explorer: a chosen recurrent matrix, input drive and activation.
 
-The computation behind notebook 02's gradient-flow explorer. The recurrence (no bias, the input
-already projected to the hidden size)::
+No bias, the input already projected to the hidden size::
 
     a_t = u_t + h_{t−1} W_hhᵀ          u_t: the input drive x_t W_xhᵀ, shape (B, H)
     h_t = φ(a_t)                       φ: tanh, linear (identity) or relu
@@ -11,33 +10,21 @@ a lag of T − t steps is the product diag(φ'(a_T)) W_hh ⋯ diag(φ'(a_{t+1}))
 Pascanu, Mikolov & Bengio's (2013) bound ‖∂h_T/∂h_t‖ ≤ (γ · σ_max(W_hh))^(T−t), with γ = max |φ'| = 1
 for all three activations here.
 
-For φ = tanh, :func:`jacobian_norms` on :func:`run_recurrence`'s derivatives equals
-:func:`lessons_lib.rnn.hidden_jacobian_norms` with ``W_xh = I``, ``b = 0`` and ``xs = drive``.
-Shapes: ``drive (T, B, H)``, ``W_hh (H, H)``, states ``(B, H)``, norms ``(T, B)``.
+:func:`lessons_lib.jacobians.jacobian_norms` computes those norms from :func:`run_recurrence`'s
+derivatives; for φ = tanh they equal :func:`lessons_lib.jacobians.rnn_jacobian_norms` with ``W_xh = I``,
+``b = 0`` and ``xs = drive``. Shapes: ``drive (T, B, H)``, ``W_hh (H, H)``, states ``(B, H)``. The
+activations φ and their derivatives are :data:`lessons_lib.activations.ACTIVATIONS`.
 """
 from __future__ import annotations
 
-from typing import Callable, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 
 from ._validate import as_float_array, check_int, check_ndim, check_shape
+from .activations import ACTIVATIONS
 
 MATRIX_KINDS = ("orthogonal", "gaussian")
-
-
-class Activation(NamedTuple):
-    """An elementwise nonlinearity φ and its derivative φ' (as a function of the pre-activation a)."""
-
-    function: Callable[[np.ndarray], np.ndarray]
-    derivative: Callable[[np.ndarray], np.ndarray]
-
-
-ACTIVATIONS: dict[str, Activation] = {
-    "tanh": Activation(np.tanh, lambda a: 1.0 - np.tanh(a) ** 2),  # φ' = 1 − tanh²(a) ∈ (0, 1]
-    "linear": Activation(lambda a: a, np.ones_like),  # φ' = 1: only W_hh decides
-    "relu": Activation(lambda a: np.maximum(a, 0.0), lambda a: (a > 0).astype(a.dtype)),  # φ' ∈ {0, 1}
-}
 
 
 class Recurrence(NamedTuple):
@@ -95,24 +82,6 @@ def run_recurrence(W_hh, drive, activation: str = "tanh", h0=None) -> Recurrence
         h = phi.function(a)  # h_t = φ(a_t)
         states[t], derivatives[t] = h, phi.derivative(a)
     return Recurrence(states, derivatives)
-
-
-def jacobian_norms(W_hh, derivatives) -> np.ndarray:
-    """‖∂h_T/∂h_t‖₂ for t = 0..T−1 (row t, lag T − t), from ``derivatives (T, B, H)`` = φ'(a_1..a_T).
-
-    Same row convention as :func:`lessons_lib.rnn.hidden_jacobian_norms`: row 0 is the longest lag.
-    """
-    W_hh = as_float_array("W_hh", W_hh)
-    derivatives = as_float_array("derivatives", derivatives)
-    check_ndim("derivatives", derivatives, 3, "(T, B, H)")
-    T, B, H = derivatives.shape
-    check_shape("W_hh", W_hh, (H, H), f"(H={H}, H={H})")
-    norms = np.empty((T, B))
-    product = np.broadcast_to(np.eye(H), (B, H, H))  # ∂h_T/∂h_T = I
-    for t in reversed(range(T)):
-        product = (product * derivatives[t][:, None, :]) @ W_hh  # · diag(φ'(a_{t+1})) W_hh -> ∂h_T/∂h_t
-        norms[t] = np.linalg.svd(product, compute_uv=False)[:, 0]
-    return norms
 
 
 def singular_value_bound(W_hh, lags) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""The LSTM cell in numpy: forward pass with a full gate trace, and backpropagation through time.
+"""The LSTM cell in numpy: forward pass (its cache keeps every gate) and backpropagation through time.
 
 Equations (one time step, batch of row vectors; σ is the logistic sigmoid, ⊙ elementwise)::
 
@@ -12,6 +12,8 @@ Equations (one time step, batch of row vectors; σ is the logistic sigmoid, ⊙ 
 The four blocks are stacked row-wise in torch's order **input, forget, candidate (g), output**:
 ``W_ih (4H, I)`` is ``weight_ih_l0``, ``W_hh (4H, H)`` is ``weight_hh_l0`` and
 ``b = bias_ih_l0 + bias_hh_l0`` ``(4H,)``. Shapes are time-major: ``xs (T, B, I)``, states ``(B, H)``.
+Same contract as :mod:`lessons_lib.rnn`, with the cell state beside h: ``lstm_forward(xs, h0, c0, params)
+-> (hs, cache)`` and ``lstm_backward(dhs, cache, dc_T=None) -> (grads, dxs, dh0, dc0)``.
 """
 from __future__ import annotations
 
@@ -20,17 +22,12 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import _torch_interop as interop
-from ._validate import (as_float_array, check_grad_sequence, check_params_block, check_sequence,
-                        check_state, check_step_input)
+from ._params import CellParams, TorchWeights
+from ._validate import check_grad_sequence, check_sequence, check_state, check_step_input
+from .activations import sigmoid
 
 GATE_ORDER = ("input", "forget", "candidate", "output")
 """Row-block order in ``W_ih``, ``W_hh`` and ``b`` (torch's i, f, g, o)."""
-
-
-def sigmoid(a: np.ndarray) -> np.ndarray:
-    """σ(a) = 1 / (1 + e^(−a)), written to avoid overflow warnings for large negative ``a``."""
-    return 0.5 * (1.0 + np.tanh(0.5 * a))
 
 
 class GateBlock(NamedTuple):
@@ -42,45 +39,28 @@ class GateBlock(NamedTuple):
 
 
 class LSTMStep(NamedTuple):
-    """Everything one LSTM step computes, each ``(B, H)``; stacked over time in a trace, ``(T, B, H)``."""
+    """Everything one LSTM step computes, each ``(B, H)``."""
 
-    input_gate: np.ndarray
-    forget_gate: np.ndarray
-    candidate: np.ndarray
-    output_gate: np.ndarray
-    cell: np.ndarray
-    hidden: np.ndarray
+    input_gate: np.ndarray   # i_t
+    forget_gate: np.ndarray  # f_t
+    candidate: np.ndarray    # g_t = C̃_t
+    output_gate: np.ndarray  # o_t
+    cell: np.ndarray         # c_t
+    hidden: np.ndarray       # h_t
 
 
 @dataclass
-class LSTMParams:
-    """Weights of one LSTM layer: ``W_ih (4H, I)``, ``W_hh (4H, H)``, ``b (4H,)``, blocks i, f, g, o."""
+class LSTMParams(CellParams):
+    """Weights of one LSTM layer, blocks i, f, g, o. Checks, ``from_torch`` and ``to_torch`` come from
+    :class:`~lessons_lib._params.CellParams`; here is what is particular to the LSTM.
+    """
 
-    W_ih: np.ndarray
-    W_hh: np.ndarray
-    b: np.ndarray
+    W_ih: np.ndarray  # (4H, I)  torch's weight_ih_l0
+    W_hh: np.ndarray  # (4H, H)  weight_hh_l0
+    b: np.ndarray     # (4H,)    bias_ih_l0 + bias_hh_l0 (only their sum matters)
 
-    def __post_init__(self):
-        self.W_ih = as_float_array("LSTMParams.W_ih", self.W_ih)
-        self.W_hh = as_float_array("LSTMParams.W_hh", self.W_hh)
-        self.b = as_float_array("LSTMParams.b", self.b)
-        if self.W_ih.ndim != 2 or self.W_ih.shape[0] % 4 != 0:
-            raise ValueError(f"LSTMParams.W_ih must have shape (4H, I); got {self.W_ih.shape}")
-        H4, I = self.W_ih.shape
-        check_params_block("LSTMParams", {"W_ih": self.W_ih, "W_hh": self.W_hh, "b": self.b},
-                           {"W_ih": (H4, I), "W_hh": (H4, H4 // 4), "b": (H4,)})
-
-    @property
-    def input_size(self) -> int:
-        return self.W_ih.shape[1]
-
-    @property
-    def hidden_size(self) -> int:
-        return self.W_ih.shape[0] // 4
-
-    @property
-    def dtype(self) -> np.dtype:
-        return self.W_ih.dtype
+    kind = "LSTM"
+    blocks = 4
 
     def gate(self, name: str) -> GateBlock:
         """The block of one gate by name (``'input'``, ``'forget'``, ``'candidate'``, ``'output'``).
@@ -96,40 +76,63 @@ class LSTMParams:
     @classmethod
     def init(cls, input_size: int, hidden_size: int, seed: int = 0, dtype=np.float64,
              forget_bias: float | None = None) -> "LSTMParams":
-        """Draw every weight from U(−1/√H, 1/√H) (torch's default); optionally set the forget-gate bias.
+        """torch's default initialisation (see :meth:`CellParams.init`), then optionally the forget-gate bias.
 
-        ``forget_bias=1.0`` is the initialisation recommended by Gers et al. (2000) and
-        Jozefowicz et al. (2015): the cell starts out remembering.
+        ``forget_bias=1.0`` sets b_f to exactly 1 in every unit: the initialisation recommended by
+        Jozefowicz, Zaremba & Sutskever (2015) for the forget gate that Gers, Schmidhuber & Cummins (2000)
+        introduced. With f ≈ σ(1) ≈ 0.73 the cell starts out remembering.
         """
-        rng = np.random.default_rng(seed)
-        bound = 1.0 / np.sqrt(hidden_size)
-        draw = lambda *shape: rng.uniform(-bound, bound, size=shape).astype(dtype)
-        H = hidden_size
-        params = cls(W_ih=draw(4 * H, input_size), W_hh=draw(4 * H, H), b=draw(4 * H))
+        params = super().init(input_size, hidden_size, seed=seed, dtype=dtype)
         if forget_bias is not None:
             params.gate("forget").b[:] = forget_bias
         return params
 
     @classmethod
-    def from_torch(cls, module) -> "LSTMParams":
-        """Copy a single-layer ``torch.nn.LSTM`` (or ``nn.LSTMCell``); the two biases are summed into ``b``."""
-        weights = interop.read_weights(module, "LSTM")
+    def from_torch_weights(cls, weights: TorchWeights) -> "LSTMParams":
+        """``b`` is the sum of torch's two bias vectors."""
         return cls(W_ih=weights.weight_ih, W_hh=weights.weight_hh, b=weights.bias_ih + weights.bias_hh)
 
-    def to_torch(self, batch_first: bool = False):
-        """A ``torch.nn.LSTM`` computing the same function (``b`` goes to ``bias_ih_l0``, ``bias_hh_l0 = 0``)."""
-        import torch.nn as nn
-
-        module = nn.LSTM(self.input_size, self.hidden_size, batch_first=batch_first,
-                         dtype=interop.torch_dtype(self.W_ih))
-        interop.write_weights(module, interop.TorchWeights(self.W_ih, self.W_hh, self.b, np.zeros_like(self.b)))
-        return module
+    def to_torch_weights(self) -> TorchWeights:
+        """``b`` goes to ``bias_ih_l0``, ``bias_hh_l0 = 0``."""
+        return TorchWeights(self.W_ih, self.W_hh, self.b, np.zeros_like(self.b))
 
 
-def _gates(x, h_prev, params: LSTMParams):
-    """The four gate activations from the pre-activation a = x W_ihᵀ + h_prev W_hhᵀ + b, split i, f, g, o."""
-    a_i, a_f, a_g, a_o = np.split(x @ params.W_ih.T + h_prev @ params.W_hh.T + params.b, 4, axis=-1)
-    return sigmoid(a_i), sigmoid(a_f), np.tanh(a_g), sigmoid(a_o)
+class LSTMCache(NamedTuple):
+    """What :func:`lstm_forward` hands to :func:`lstm_backward`: the inputs, the parameters, and every gate,
+    cell and hidden state of every step, each ``(T, B, H)`` (the fields of :class:`LSTMStep` stacked over
+    time; row t is step t+1). The gate plots of notebook 03 read them too.
+    """
+
+    xs: np.ndarray           # (T, B, I) inputs
+    h0: np.ndarray           # (B, H) initial hidden state
+    c0: np.ndarray           # (B, H) initial cell state
+    params: LSTMParams
+    input_gate: np.ndarray   # (T, B, H) i_1 .. i_T
+    forget_gate: np.ndarray  # (T, B, H) f_1 .. f_T
+    candidate: np.ndarray    # (T, B, H) g_1 .. g_T
+    output_gate: np.ndarray  # (T, B, H) o_1 .. o_T
+    cell: np.ndarray         # (T, B, H) c_1 .. c_T
+    hidden: np.ndarray       # (T, B, H) h_1 .. h_T (the ``hs`` that forward returns)
+
+    @property
+    def h_T(self) -> np.ndarray:
+        """The final hidden state h_T, ``(B, H)`` (torch's ``h_n[0]``)."""
+        return self.hidden[-1]
+
+    @property
+    def c_T(self) -> np.ndarray:
+        """The final cell state c_T, ``(B, H)`` (torch's ``c_n[0]``)."""
+        return self.cell[-1]
+
+
+def _step(x, h_prev, c_prev, params: LSTMParams) -> LSTMStep:
+    """One step without checks (the equations of the module docstring)."""
+    a = x @ params.W_ih.T + h_prev @ params.W_hh.T + params.b   # (B, 4H): every pre-activation at once
+    a_i, a_f, a_g, a_o = np.split(a, 4, axis=-1)
+    i, f, g, o = sigmoid(a_i), sigmoid(a_f), np.tanh(a_g), sigmoid(a_o)
+    c = f * c_prev + i * g      # c_t = f_t ⊙ c_{t−1} + i_t ⊙ g_t
+    h = o * np.tanh(c)          # h_t = o_t ⊙ tanh(c_t)
+    return LSTMStep(i, f, g, o, c, h)
 
 
 def lstm_step(x, h_prev, c_prev, params: LSTMParams) -> LSTMStep:
@@ -137,38 +140,33 @@ def lstm_step(x, h_prev, c_prev, params: LSTMParams) -> LSTMStep:
     x = check_step_input(x, params.input_size, params.dtype)
     h_prev = check_state("h_prev", h_prev, x.shape[0], params.hidden_size, params.dtype)
     c_prev = check_state("c_prev", c_prev, x.shape[0], params.hidden_size, params.dtype)
-    i, f, g, o = _gates(x, h_prev, params)
-    c = f * c_prev + i * g      # c_t = f_t ⊙ c_{t−1} + i_t ⊙ g_t
-    h = o * np.tanh(c)          # h_t = o_t ⊙ tanh(c_t)
-    return LSTMStep(i, f, g, o, c, h)
+    return _step(x, h_prev, c_prev, params)
 
 
-def lstm_forward(xs, h0, c0, params: LSTMParams):
+def lstm_forward(xs, h0, c0, params: LSTMParams) -> tuple[np.ndarray, LSTMCache]:
     """Unroll :func:`lstm_step` over ``xs (T, B, I)`` from ``h0, c0 (B, H)``.
 
-    Returns ``(hs (T, B, H), (h_T, c_T), trace)``, where ``trace`` is an :class:`LSTMStep` whose
-    fields are stacked over time, ``(T, B, H)`` each: the values the gate plots read, and what
-    :func:`lstm_backward` needs.
+    Returns ``hs (T, B, H)`` (``hs[t]`` is h_{t+1}) and an :class:`LSTMCache` for :func:`lstm_backward`:
+    every gate over time (``cache.forget_gate`` ...), and the final states ``cache.h_T``, ``cache.c_T``.
     """
     xs = check_sequence(xs, params.input_size, params.dtype)
-    h = check_state("h0", h0, xs.shape[1], params.hidden_size, params.dtype)
-    c = check_state("c0", c0, xs.shape[1], params.hidden_size, params.dtype)
-    steps = []
+    h0 = check_state("h0", h0, xs.shape[1], params.hidden_size, params.dtype)
+    c0 = check_state("c0", c0, xs.shape[1], params.hidden_size, params.dtype)
+    steps, h, c = [], h0, c0
     for x in xs:
-        i, f, g, o = _gates(x, h, params)
-        c = f * c + i * g
-        h = o * np.tanh(c)
-        steps.append((i, f, g, o, c, h))
-    trace = LSTMStep(*(np.stack(field) for field in zip(*steps)))
-    return trace.hidden, (h, c), trace
+        step = _step(x, h, c, params)
+        h, c = step.hidden, step.cell
+        steps.append(step)
+    cache = LSTMCache(xs, h0, c0, params, *(np.stack(over_time) for over_time in zip(*steps)))
+    return cache.hidden, cache
 
 
-def lstm_backward(dhs, trace: LSTMStep, xs, h0, c0, params: LSTMParams, dc_T=None):
+def lstm_backward(dhs, cache: LSTMCache, dc_T=None) -> tuple[LSTMParams, np.ndarray, np.ndarray, np.ndarray]:
     """Backpropagation through time for :func:`lstm_forward`.
 
-    ``dhs (T, B, H)`` is ∂L/∂h_t from the loss; ``dc_T (B, H)`` an optional gradient on the final
-    cell. ``trace`` comes from the forward pass over the same ``xs, h0, c0, params``. Per step,
-    going backwards (dh and dc include what flows back from step t+1)::
+    ``dhs (T, B, H)`` is ∂L/∂h_t from the loss alone; ``dc_T (B, H)`` an optional gradient on the final
+    cell c_T. Everything else comes from the ``cache`` of :func:`lstm_forward`. Per step, going
+    backwards (dh and dc include what flows back from step t+1)::
 
         dc  += dh ⊙ o ⊙ (1 − tanh²(c_t))          through h_t = o ⊙ tanh(c_t)
         da_o = dh ⊙ tanh(c_t) ⊙ o(1 − o)
@@ -180,23 +178,17 @@ def lstm_backward(dhs, trace: LSTMStep, xs, h0, c0, params: LSTMParams, dc_T=Non
 
     Returns ``(grads: LSTMParams, dxs (T, B, I), dh0 (B, H), dc0 (B, H))``.
     """
-    xs = check_sequence(xs, params.input_size, params.dtype)
-    h0 = check_state("h0", h0, xs.shape[1], params.hidden_size, params.dtype)
-    c0 = check_state("c0", c0, xs.shape[1], params.hidden_size, params.dtype)
-    T, B, _ = xs.shape
-    H = params.hidden_size
-    if trace.hidden.shape != (T, B, H):
-        raise ValueError(f"trace must come from the forward pass over xs: expected hidden of shape "
-                         f"{(T, B, H)}; got {trace.hidden.shape}")
+    params, h0, c0 = cache.params, cache.h0, cache.c0
+    T, B, H = cache.hidden.shape
     dhs = check_grad_sequence(dhs, (T, B, H), params.dtype)
     dc = np.zeros_like(c0) if dc_T is None else check_state("dc_T", dc_T, B, H, params.dtype)
-    h_prevs = np.concatenate([h0[None], trace.hidden[:-1]])
-    c_prevs = np.concatenate([c0[None], trace.cell[:-1]])
-    das = np.empty((T, B, 4 * H), dtype=params.dtype)
-    dh_next = np.zeros_like(h0)
+    h_prevs = np.concatenate([h0[None], cache.hidden[:-1]])    # h_{t−1} for every t: (T, B, H)
+    c_prevs = np.concatenate([c0[None], cache.cell[:-1]])      # c_{t−1} for every t
+    das = np.empty((T, B, 4 * H), dtype=params.dtype)           # gradients of the pre-activations a_t
+    dh_next = np.zeros_like(h0)                                 # gradient arriving from the future
     for t in reversed(range(T)):
-        i, f, g, o = trace.input_gate[t], trace.forget_gate[t], trace.candidate[t], trace.output_gate[t]
-        tanh_c = np.tanh(trace.cell[t])
+        i, f, g, o = cache.input_gate[t], cache.forget_gate[t], cache.candidate[t], cache.output_gate[t]
+        tanh_c = np.tanh(cache.cell[t])
         dh = dhs[t] + dh_next
         dc = dc + dh * o * (1.0 - tanh_c ** 2)
         das[t] = np.concatenate([dc * g * i * (1 - i),            # input gate
@@ -206,94 +198,6 @@ def lstm_backward(dhs, trace: LSTMStep, xs, h0, c0, params: LSTMParams, dc_T=Non
                                 axis=-1)
         dc = dc * f
         dh_next = das[t] @ params.W_hh
-    grads = LSTMParams(W_ih=np.einsum("tbk,tbi->ki", das, xs), W_hh=np.einsum("tbk,tbh->kh", das, h_prevs),
+    grads = LSTMParams(W_ih=np.einsum("tbk,tbi->ki", das, cache.xs), W_hh=np.einsum("tbk,tbh->kh", das, h_prevs),
                        b=das.sum(axis=(0, 1)))
     return grads, das @ params.W_ih, dh_next, dc
-
-
-# ---------------------------------------------------------------------------------------------
-# How far back h_T depends on the past: Jacobians against lag (notebook 03, the constant error
-# carousel). Time indices as in ``rnn.hidden_jacobian_norms``: the state entering step t+1 is
-# s_t = (h_t, c_t), with s_0 = (h0, c0) and h_t = hs[t−1] for t ≥ 1; x_{t+1} = xs[t] enters the same step.
-# ---------------------------------------------------------------------------------------------
-
-class LSTMJacobianNorms(NamedTuple):
-    """Spectral norms (largest singular values) against time, each ``(T, B)``.
-
-    Row t (t = 0, …, T−1) holds ``hidden[t] = ‖∂h_T/∂h_t‖₂`` (c_t held fixed) and ``cell[t] = ‖∂c_T/∂c_t‖₂``
-    (h_t held fixed, every path), for the state *entering* step t+1: lag T − t, so row 0 reaches back
-    to ``h0, c0``; and ``input[t] = ‖∂h_T/∂x_{t+1}‖₂`` for the input ``xs[t]`` of that step: lag T − 1 − t.
-    """
-
-    hidden: np.ndarray
-    cell: np.ndarray
-    input: np.ndarray
-
-
-def _step_jacobians(step: LSTMStep, c_prev, weights):
-    """∂h_t/∂u and ∂c_t/∂u ``(B, H, D)`` for one step, where the pre-activation is a = u Wᵀ + ...
-
-    ``weights (4H, D)`` is ``W_hh`` for u = h_{t−1} or ``W_ih`` for u = x_t; the gate values come
-    from ``step``, ``c_prev (B, H)`` is c_{t−1}. Column convention: J[b, j, d] = ∂out_j/∂u_d::
-
-        ∂c_t/∂u = diag(c_{t−1} f(1−f)) W_f + diag(g i(1−i)) W_i + diag(i (1−g²)) W_g
-        ∂h_t/∂u = diag(tanh(c_t) o(1−o)) W_o + diag(o (1−tanh²c_t)) ∂c_t/∂u
-    """
-    W_i, W_f, W_g, W_o = np.split(weights, 4, axis=0)           # each (H, D)
-    i, f, g, o = step.input_gate, step.forget_gate, step.candidate, step.output_gate
-    tanh_c = np.tanh(step.cell)
-    col = lambda v: v[:, :, None]                                 # (B, H) -> (B, H, 1): scales rows
-    dc = col(c_prev * f * (1 - f)) * W_f + col(g * i * (1 - i)) * W_i + col(i * (1 - g ** 2)) * W_g
-    dh = col(tanh_c * o * (1 - o)) * W_o + col(o * (1 - tanh_c ** 2)) * dc
-    return dh, dc
-
-
-def lstm_jacobian_norms(xs, h0, c0, params: LSTMParams) -> LSTMJacobianNorms:
-    """How strongly h_T and c_T depend on every earlier state and input: spectral norms, ``(T, B)`` each.
-
-    ``xs (T, B, I)``, ``h0, c0 (B, H)``; rows as in :class:`LSTMJacobianNorms` (row t: lag T − t for the
-    states, T − 1 − t for the inputs). Walks backwards with the state s_t = [h_t, c_t] (2H)::
-
-        G = I (2H × 2H) = ∂[h_T, c_T]/∂s_T;   at each step:   G ← G · ∂s_t/∂s_{t−1}
-
-        ∂s_t/∂s_{t−1} = [[∂h_t/∂h_{t−1},  diag(o_t (1 − tanh² c_t) f_t)],
-                         [∂c_t/∂h_{t−1},  diag(f_t)                    ]]
-
-    The lower-right block is the cell path: along it alone, ∂c_T/∂c_t = diag(Π f) (see
-    :func:`cell_path_gain`). Cost O(T·B·H³); meant for the sizes of a lesson (H up to ~100).
-    """
-    hs, _, trace = lstm_forward(xs, h0, c0, params)
-    T, B, H = hs.shape
-    c_prevs = np.concatenate([np.asarray(c0)[None], trace.cell[:-1]])              # cell entering step k
-    hidden, cell, inputs = (np.empty((T, B), dtype=params.dtype) for _ in range(3))
-    G = np.broadcast_to(np.eye(2 * H, dtype=params.dtype), (B, 2 * H, 2 * H)).copy()
-    for k in reversed(range(T)):                 # step k (0-based) reads xs[k] and s_k, writes s_{k+1}
-        step = LSTMStep(*(field[k] for field in trace))
-        dh_dx, dc_dx = _step_jacobians(step, c_prevs[k], params.W_ih)                  # (B, H, I)
-        inputs[k] = np.linalg.norm(G[:, :H, :H] @ dh_dx + G[:, :H, H:] @ dc_dx, ord=2, axis=(1, 2))
-        dh_dh, dc_dh = _step_jacobians(step, c_prevs[k], params.W_hh)                  # (B, H, H)
-        dc_dc = step.forget_gate                                                         # diagonal
-        dh_dc = step.output_gate * (1 - np.tanh(step.cell) ** 2) * step.forget_gate      # diagonal
-        S = np.empty_like(G)                                                             # ∂s_{k+1}/∂s_k
-        S[:, :H, :H], S[:, H:, :H] = dh_dh, dc_dh
-        S[:, :H, H:] = dh_dc[:, :, None] * np.eye(H)
-        S[:, H:, H:] = dc_dc[:, :, None] * np.eye(H)
-        G = G @ S                                                                        # now ∂[h_T, c_T]/∂s_k
-        hidden[k] = np.linalg.norm(G[:, :H, :H], ord=2, axis=(1, 2))
-        cell[k] = np.linalg.norm(G[:, H:, H:], ord=2, axis=(1, 2))
-    return LSTMJacobianNorms(hidden, cell, inputs)
-
-
-def cell_path_gain(forget_gates) -> np.ndarray:
-    """∂c_T/∂c_t along the cell path alone: the product of the forget gates that follow c_t.
-
-    ``forget_gates (T, B, H)`` (``trace.forget_gate``; row s is the gate f_{s+1} of step s+1) ->
-    ``(T, B, H)`` whose row t is Π_{s=t+1}^{T} f_s, the diagonal of ∂c_T/∂c_t along the cell (lag T − t;
-    row 0 reaches back to ``c0``, rows as in :class:`LSTMJacobianNorms`). This is what the constant error
-    carousel keeps: with f ≡ 1 (the 1997 LSTM had no forget gate) it is exactly 1 at every lag.
-    """
-    f = as_float_array("forget_gates", forget_gates)
-    if f.ndim != 3:
-        raise ValueError(f"forget_gates must be 3-D with shape (T, B, H), like trace.forget_gate; "
-                         f"got {f.ndim}-D shape {f.shape}")
-    return np.cumprod(f[::-1], axis=0)[::-1]                  # row t: f_{t+1} · f_{t+2} ⋯ f_T

@@ -98,21 +98,42 @@ def test_params_against_input_of_other_sizes():
         rnn.rnn_forward(np.zeros((T, B, 2)), good_h0, RNNParams.init(3, H))
 
 
-def test_backward_rejects_wrong_dhs():
+def test_backward_rejects_wrong_dhs_and_dc_T():
+    """Backward checks only what it is given besides the cache: dhs (and the LSTM's dc_T)."""
     params = RNNParams.init(I, H)
     hs, cache = rnn.rnn_forward(good_xs, good_h0, params)
     with pytest.raises(ValueError, match=r"dhs.*\(T=5, B=2, H=4\).*\(5, 2, 3\)"):
         rnn.rnn_backward(np.zeros((T, B, 3)), cache)
-    lp = LSTMParams.init(I, H)
-    _, _, trace = lstm.lstm_forward(good_xs, good_h0, good_h0, lp)
+    _, lstm_cache = lstm.lstm_forward(good_xs, good_h0, good_h0, LSTMParams.init(I, H))
     with pytest.raises(ValueError, match=r"dhs.*\(T=5, B=2, H=4\).*\(4, 2, 4\)"):
-        lstm.lstm_backward(np.zeros((T - 1, B, H)), trace, good_xs, good_h0, good_h0, lp)
-    with pytest.raises(ValueError, match=r"trace must come from the forward pass.*\(6, 2, 4\).*\(5, 2, 4\)"):
-        lstm.lstm_backward(np.zeros((T + 1, B, H)), trace, np.zeros((T + 1, B, I)), good_h0, good_h0, lp)
-    gp = GRUParams.init(I, H)
-    _, gtrace = gru.gru_forward(good_xs, good_h0, gp)
+        lstm.lstm_backward(np.zeros((T - 1, B, H)), lstm_cache)
+    with pytest.raises(ValueError, match=r"dc_T.*\(B=2, H=4\).*\(2, 3\)"):
+        lstm.lstm_backward(np.zeros((T, B, H)), lstm_cache, dc_T=np.zeros((B, 3)))
+    with pytest.raises(ValueError, match=r"dhs has dtype float32 but the parameters are float64"):
+        lstm.lstm_backward(np.zeros((T, B, H), np.float32), lstm_cache)
+    _, gru_cache = gru.gru_forward(good_xs, good_h0, GRUParams.init(I, H))
     with pytest.raises(ValueError, match=r"dhs.*\(T=5, B=2, H=4\)"):
-        gru.gru_backward(np.zeros((T, B, H + 1)), gtrace, good_xs, good_h0, gp)
+        gru.gru_backward(np.zeros((T, B, H + 1)), gru_cache)
+
+
+@pytest.mark.parametrize("cls", [RNNParams, LSTMParams, GRUParams])
+@pytest.mark.parametrize("sizes,pattern", [
+    ((0, 4), r"^input_size must be a positive integer; got 0$"),
+    ((3, -3), r"^hidden_size must be a positive integer; got -3$"),
+    ((3, 0), r"^hidden_size must be a positive integer; got 0$"),
+    ((3.0, 4), r"^input_size must be a positive integer; got 3\.0 \(float\)$"),
+    ((3, True), r"^hidden_size must be a positive integer; got True \(bool\)$"),
+])
+def test_init_rejects_sizes_that_are_not_positive_integers(cls, sizes, pattern):
+    with pytest.raises(ValueError, match=pattern):
+        cls.init(*sizes)
+
+
+def test_init_rejects_a_negative_seed_and_an_integer_dtype():
+    with pytest.raises(ValueError, match=r"^seed must be an integer >= 0; got -1$"):
+        RNNParams.init(3, 4, seed=-1)
+    with pytest.raises(ValueError, match=r"RNNParams.W_xh must have a floating dtype.*int64"):
+        RNNParams.init(3, 4, dtype=np.int64)
 
 
 def test_from_torch_refuses_what_it_cannot_represent():

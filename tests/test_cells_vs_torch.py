@@ -16,11 +16,14 @@ def test_forward_equals_torch(cell, T, B, I, H):
     params = cell.params_cls.from_torch(module)
     xs = rng.standard_normal((T, B, I))
     states = cell.states(B, H, rng)
-    hs, _ = cell.forward(xs, states, params)
-    hs_torch, h_n_torch = cell.torch_run(module, xs, states)
+    hs, cache = cell.forward(xs, states, params)
+    hs_torch, finals_torch = cell.torch_run(module, xs, states)
     assert hs.shape == (T, B, H)
     np.testing.assert_allclose(hs, hs_torch, atol=1e-10, rtol=0)
-    np.testing.assert_allclose(hs[-1], h_n_torch, atol=1e-10, rtol=0)
+    assert cache.hidden is hs and cache.params is params
+    assert len(finals_torch) == len(cell.state_names)
+    for name, final in zip(("h_T", "c_T"), finals_torch):   # the final states, named in the cache
+        np.testing.assert_allclose(getattr(cache, name), final, atol=1e-10, rtol=0, err_msg=name)
 
 
 @pytest.mark.parametrize("cell", CELLS, ids=ids)
@@ -97,9 +100,28 @@ def test_init_shapes_and_torch_default_range(cell):
     params = cell.init(3, 4, seed=0)
     assert params.input_size == 3 and params.hidden_size == 4
     for field in cell.param_fields:
-        values = getattr(params, field)
-        assert np.all(np.abs(values) <= 0.5)  # U(-1/sqrt(H), 1/sqrt(H)) with H = 4
+        bound = 0.5 if field.startswith("W") else 1.0   # weights U(±1/√H), H = 4; summed biases within ±2/√H
+        assert np.all(np.abs(getattr(params, field)) <= bound), field
     again = cell.init(3, 4, seed=0)
     other = cell.init(3, 4, seed=1)
     assert np.array_equal(getattr(params, "W_hh"), getattr(again, "W_hh"))
     assert not np.array_equal(getattr(params, "W_hh"), getattr(other, "W_hh"))
+
+
+@pytest.mark.parametrize("cell", CELLS, ids=ids)
+def test_init_has_the_distribution_of_torchs_effective_parameters(cell):
+    """Block by block (H entries of a bias, H rows of a weight), the variance of every numpy parameter,
+    in units of one U(±1/√H) draw's variance 1/(3H), is that of ``from_torch`` of a fresh torch module:
+    1 for weights and for biases torch keeps alone (the GRU's b_in and b_hn), 2 where torch adds two."""
+    I, H = 3, 300
+    unit = 1.0 / (3 * H)
+    torch.manual_seed(0)
+    theirs = cell.params_cls.from_torch(cell.torch_cls(I, H, dtype=torch.float64))
+    ours = cell.init(I, H, seed=0)
+    for field in cell.param_fields:
+        blocks = lambda params: np.split(getattr(params, field), getattr(params, field).shape[0] // H)
+        for k, (mine, torchs) in enumerate(zip(blocks(ours), blocks(theirs), strict=True)):
+            expected = round(torchs.var() / unit)           # 1 or 2
+            assert expected in (1, 2), (field, k, torchs.var() / unit)
+            assert mine.var() / unit == pytest.approx(expected, rel=0.2), (field, k)
+            assert abs(mine.mean()) < 0.2 * np.sqrt(expected * unit), (field, k)

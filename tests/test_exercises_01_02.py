@@ -83,7 +83,8 @@ def delay_params(W_xh=((1.0,), (0.0,), (0.0,)), W_hh=((0, 0, 0), (1, 0, 0), (0, 
 
 
 def test_delay_line_accepts_reference_and_float32(capsys):
-    assert_accepted(capsys, exercises.check_delay_line, delay_params())
+    assert_accepted(capsys, exercises.check_delay_line, delay_params)    # the function, as in the notebook
+    assert_accepted(capsys, exercises.check_delay_line, delay_params())  # or the parameters themselves
     p = delay_params()
     assert_accepted(capsys, exercises.check_delay_line,
                     RNNParams(p.W_xh.astype(np.float32), p.W_hh.astype(np.float32), p.b.astype(np.float32)))
@@ -96,6 +97,9 @@ def test_delay_line_accepts_reference_and_float32(capsys):
     (delay_params(b=(0.1, 0.0, 0.0)), "no bias"),
     (RNNParams.init(1, 4), "H=3"),
     ((np.ones((3, 1)), np.eye(3), np.zeros(3)), "expected an RNNParams"),
+    (lambda: (np.ones((3, 1)), np.eye(3), np.zeros(3)), "expected an RNNParams"),
+    (lambda: delay_params(W_hh=np.eye(3)), "keeps its own value"),
+    (lambda: RNNParams(np.zeros((3, 1)), np.zeros((3, 3)), np.zeros(2)), "raised ValueError"),
 ])
 def test_delay_line_rejects_slips(capsys, answer, fragment):
     assert_rejected(capsys, exercises.check_delay_line, answer, fragment)
@@ -178,12 +182,38 @@ def test_bptt_variant_default_is_lessons_lib_rnn_backward():
 
 
 # ---------------------------------------------------------------- notebook 02: jacobian norm
-def test_jacobian_norm_accepts_matrix_power_and_library(capsys):
-    from lessons_lib.rnn import hidden_jacobian_norms
+def jacobian_norm_reference(W_hh, lag):
+    return np.linalg.norm(np.linalg.matrix_power(W_hh, lag), ord=2)
+
+
+def jacobian_norm_by_library(W_hh, lag):
+    from lessons_lib.jacobians import rnn_jacobian_norms
+    params = RNNParams(W_xh=np.zeros((len(W_hh), 1)), W_hh=W_hh, b=np.zeros(len(W_hh)))
+    return rnn_jacobian_norms(np.zeros((lag, 1, 1)), np.zeros((1, len(W_hh))), params).hidden[0, 0]
+
+
+def test_jacobian_norm_accepts_functions(capsys):
+    assert_accepted(capsys, exercises.check_jacobian_norm, jacobian_norm_reference)
+    assert_accepted(capsys, exercises.check_jacobian_norm, jacobian_norm_by_library)
+
+
+@pytest.mark.parametrize("function,fragment", [
+    (lambda W, lag: 0.5 ** lag, "and lag 8 expected 0.0627"),                        # ρ^lag of the first case
+    (lambda W, lag: jacobian_norm_reference(bptt.JACOBIAN_W_HH, 8), "and lag 5 expected"),  # first answer, hard-coded
+    (lambda W, lag: np.linalg.norm(np.linalg.matrix_power(W, lag)), "Frobenius"),
+    (lambda W, lag: np.linalg.norm(W, 2) ** lag, "upper bound"),
+    (lambda W, lag: np.linalg.matrix_power(W, lag), "expected one number"),
+])
+def test_jacobian_norm_rejects_wrong_functions(capsys, function, fragment):
+    assert_rejected(capsys, exercises.check_jacobian_norm, function, fragment)
+
+
+def test_jacobian_norm_accepts_numbers_for_the_first_case(capsys):
+    from lessons_lib.jacobians import rnn_jacobian_norms
     W = bptt.JACOBIAN_W_HH
     assert_accepted(capsys, exercises.check_jacobian_norm, np.linalg.norm(np.linalg.matrix_power(W, 8), ord=2))
     params = RNNParams(W_xh=np.zeros((2, 1)), W_hh=W.copy(), b=np.zeros(2))
-    norms = hidden_jacobian_norms(np.zeros((8, 1, 1)), np.zeros((1, 2)), params)
+    norms = rnn_jacobian_norms(np.zeros((8, 1, 1)), np.zeros((1, 2)), params).hidden
     assert_accepted(capsys, exercises.check_jacobian_norm, norms[0, 0])  # a numpy float
     assert_accepted(capsys, exercises.check_jacobian_norm, norms[:1, 0])  # a one-element array
 
@@ -242,6 +272,20 @@ def clip_always(grads, max_norm):
 def test_clip_grad_norm_rejects_slips(capsys, function, fragment):
     with np.errstate(divide="ignore", invalid="ignore"):
         assert_rejected(capsys, exercises.check_clip_grad_norm, function, fragment)
+
+
+# ---------------------------------------------------------------- not attempted yet (the student versions)
+def not_attempted(*args):
+    raise NotImplementedError()
+
+
+@pytest.mark.parametrize("check", [exercises.check_rnn_step, exercises.check_rnn_forward, exercises.check_delay_line,
+                                   exercises.check_last_time_step, exercises.check_rnn_backward,
+                                   exercises.check_jacobian_norm, exercises.check_clip_grad_norm])
+def test_not_attempted_yet_is_said_kindly(capsys, check):
+    result, out = verdict(capsys, check, not_attempted)
+    assert result is False
+    assert out.startswith("⏳") and "not attempted yet" in out and "Hint" not in out, out
 
 
 # ---------------------------------------------------------------- misuse raises, wrong answers never do

@@ -11,7 +11,7 @@ import torch
 
 from lessons_lib.exercises import (check_forget_bias_for_half_life, check_forget_gate_block, check_gru_step,
                                    check_lstm_step, check_set_forget_bias)
-from lessons_lib.lstm import sigmoid
+from lessons_lib.activations import sigmoid
 
 
 # ----- references (what the notebook's solution cells contain) -----------------------------------
@@ -248,3 +248,17 @@ def test_half_life_accepts_reference(capsys):
 ])
 def test_half_life_rejects_slips(variant, fragments, capsys):
     expect(check_forget_bias_for_half_life, variant, capsys, False, *fragments)
+
+
+# ----- not attempted yet (the student versions) ------------------------------------------------
+
+def not_attempted(*args):
+    raise NotImplementedError()
+
+
+@pytest.mark.parametrize("check", [check_lstm_step, check_forget_gate_block, check_set_forget_bias, check_gru_step,
+                                   check_forget_bias_for_half_life])
+def test_not_attempted_yet_is_said_kindly(check, capsys):
+    assert check(not_attempted) is False
+    out = capsys.readouterr().out
+    assert out.startswith("⏳") and "not attempted yet" in out and "Hint" not in out, out

@@ -30,7 +30,7 @@ def expected_trace(params: LSTMParams, xs, biases=None, scale=1.0):
     for block, value in (biases or {}).items():   # block index: 0 input, 1 forget, 3 output
         rows = slice(block * H, (block + 1) * H)
         b[rows] = b[rows] - b[rows].mean() + value
-    _, _, trace = lstm_forward(xs, np.zeros((1, H)), np.zeros((1, H)), LSTMParams(W_ih, W_hh, b))
+    _, trace = lstm_forward(xs, np.zeros((1, H)), np.zeros((1, H)), LSTMParams(W_ih, W_hh, b))
     return trace
 
 

@@ -1,11 +1,14 @@
 """lessons_lib.gradient_flow: matrices with a given spectral radius, the recurrence for three activations,
-and the Jacobian-product norms (against lessons_lib.rnn for tanh and against torch autograd for all)."""
+and lessons_lib.jacobians.jacobian_norms on it (against rnn_jacobian_norms for tanh and against torch autograd
+for all)."""
 import numpy as np
 import pytest
 import torch
 
 from lessons_lib import gradient_flow as flow
-from lessons_lib.rnn import RNNParams, hidden_jacobian_norms
+from lessons_lib.activations import ACTIVATIONS
+from lessons_lib.jacobians import jacobian_norms, rnn_jacobian_norms
+from lessons_lib.rnn import RNNParams
 
 TORCH_ACTIVATIONS = {"tanh": torch.tanh, "linear": lambda a: a, "relu": torch.relu}
 
@@ -39,11 +42,11 @@ def test_tanh_equals_hidden_jacobian_norms_with_identity_input_weights():
     drive = flow.input_drive(T, B, H, 0.8, seed=5)
     run = flow.run_recurrence(W, drive, "tanh")
     params = RNNParams(W_xh=np.eye(H), W_hh=W, b=np.zeros(H))
-    np.testing.assert_allclose(flow.jacobian_norms(W, run.derivatives),
-                               hidden_jacobian_norms(drive, np.zeros((B, H)), params), rtol=1e-12)
+    np.testing.assert_allclose(jacobian_norms(W, run.derivatives),
+                               rnn_jacobian_norms(drive, np.zeros((B, H)), params).hidden, rtol=1e-12)
 
 
-@pytest.mark.parametrize("activation", list(flow.ACTIVATIONS))
+@pytest.mark.parametrize("activation", list(ACTIVATIONS))
 def test_jacobian_norms_match_torch_autograd(activation):
     T, B, H = 7, 2, 4
     W = flow.recurrent_matrix(H, 1.1, "gaussian", seed=7)
@@ -61,14 +64,14 @@ def test_jacobian_norms_match_torch_autograd(activation):
         jac = torch.autograd.functional.jacobian(last, states[t])
         for k in range(B):
             expected[t, k] = torch.linalg.matrix_norm(jac[k, :, k, :], ord=2).item()
-    np.testing.assert_allclose(flow.jacobian_norms(W, run.derivatives), expected, rtol=1e-10, atol=1e-300)
+    np.testing.assert_allclose(jacobian_norms(W, run.derivatives), expected, rtol=1e-10, atol=1e-300)
 
 
 def test_linear_zero_input_is_matrix_power_and_bound_holds():
     W = flow.recurrent_matrix(8, 0.95, "gaussian", seed=4)
     T = 15
     run = flow.run_recurrence(W, np.zeros((T, 1, 8)), "linear")
-    norms = flow.jacobian_norms(W, run.derivatives)[:, 0]
+    norms = jacobian_norms(W, run.derivatives)[:, 0]
     powers = [np.linalg.norm(np.linalg.matrix_power(W, T - t), 2) for t in range(T)]
     np.testing.assert_allclose(norms, powers, rtol=1e-10)
     assert np.all(norms <= flow.singular_value_bound(W, T - np.arange(T)) * (1 + 1e-12))
@@ -78,7 +81,7 @@ def test_relu_derivative_is_zero_or_one_and_dead_state_blocks_gradient():
     W = flow.recurrent_matrix(6, 1.0, "orthogonal", seed=0)
     run = flow.run_recurrence(W, np.zeros((5, 2, 6)), "relu")  # h0 = 0, no input: every unit off
     assert set(np.unique(run.derivatives)) == {0.0}
-    assert np.all(flow.jacobian_norms(W, run.derivatives) == 0.0)
+    assert np.all(jacobian_norms(W, run.derivatives) == 0.0)
     run = flow.run_recurrence(W, flow.input_drive(5, 2, 6, 1.0, 1), "relu")
     assert set(np.unique(run.derivatives)) == {0.0, 1.0}
 
@@ -97,7 +100,7 @@ def test_tanh_derivative_is_one_minus_h_squared():
     (lambda: flow.run_recurrence(np.eye(3), np.zeros((3, 2, 4))), r"W_hh must have shape \(H=4, H=4\)"),
     (lambda: flow.run_recurrence(np.eye(4), np.zeros((3, 4))), r"drive must be 3-D"),
     (lambda: flow.run_recurrence(np.eye(4), np.zeros((3, 2, 4)), h0=np.zeros((4,))), r"h0 must be 2-D"),
-    (lambda: flow.jacobian_norms(np.eye(4), np.zeros((3, 2, 5))), r"W_hh must have shape \(H=5, H=5\)"),
+    (lambda: jacobian_norms(np.eye(4), np.zeros((3, 2, 5))), r"W_hh must have shape \(H=5, H=5\)"),
 ])
 def test_bad_input_raises_clear_value_error(call, pattern):
     with pytest.raises(ValueError, match=pattern):

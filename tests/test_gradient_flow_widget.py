@@ -1,5 +1,5 @@
 """The gradient-flow explorer, headless: set controls, check the plotted curves against independent
-computations (torch autograd, ρ^lag, lessons_lib.rnn.hidden_jacobian_norms) and that artists change in place."""
+computations (torch autograd, ρ^lag, lessons_lib.jacobians.rnn_jacobian_norms) and that artists change in place."""
 import ipywidgets as widgets
 import numpy as np
 import pytest
@@ -7,7 +7,8 @@ import torch
 from matplotlib.figure import Figure
 
 from lessons_lib import gradient_flow as flow
-from lessons_lib.rnn import RNNParams, hidden_jacobian_norms
+from lessons_lib.jacobians import rnn_jacobian_norms
+from lessons_lib.rnn import RNNParams
 from lessons_lib.widgets import gradient_flow_explorer
 from lessons_lib.widgets._explorer import Explorer
 
@@ -60,7 +61,7 @@ def test_tanh_curves_equal_an_independent_computation_after_control_changes():
     W = flow.recurrent_matrix(12, 1.0, "gaussian", seed=3) * 1.3
     drive = 0.7 * flow.input_drive(200, 4, 12, 1.0, seed=4)[:25]
     params = RNNParams(W_xh=np.eye(12), W_hh=W, b=np.zeros(12))
-    expected = hidden_jacobian_norms(drive, np.zeros((4, 12)), params)[::-1]  # by lag
+    expected = rnn_jacobian_norms(drive, np.zeros((4, 12)), params).hidden[::-1]  # by lag
     for b, (x, y) in enumerate(thin):
         np.testing.assert_array_equal(x, np.arange(1, 26))
         np.testing.assert_allclose(y, expected[:, b], rtol=1e-9)
@@ -115,7 +116,7 @@ def test_artists_are_updated_in_place():
     explorer.controls["spectral_radius"].value = 1.4
     explorer.controls["sequence_length"].value = 100
     assert list(ax.get_lines()) == lines_before and list(explorer.fig.axes[1].patches) == patches_before
-    assert ax.get_xlim() == (0, 101)
+    assert ax.get_xlim()[0] == 0 and 101 <= ax.get_xlim()[1] <= 101 / 0.4   # every lag shown, the axis not too wide
     assert "at lag 100" in ax.get_title()
 
 

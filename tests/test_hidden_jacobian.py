@@ -1,15 +1,21 @@
-"""lessons_lib.rnn.hidden_jacobian_norms: ‖∂h_T/∂h_t‖₂ against torch autograd, the exact ρ^lag case,
-the bound σ_max^lag, the row convention (row t = lag T − t) and bad input."""
+"""lessons_lib.jacobians.rnn_jacobian_norms: ‖∂h_T/∂h_t‖₂ and ‖∂h_T/∂x_{t+1}‖₂ against torch autograd, the
+exact ρ^lag case, the bound σ_max^lag, the row convention (row t = lag T − t) and bad input."""
 import numpy as np
 import pytest
 import torch
 
 from lessons_lib.gradient_flow import recurrent_matrix
-from lessons_lib.rnn import RNNParams, hidden_jacobian_norms, rnn_forward
+from lessons_lib.jacobians import rnn_jacobian_norms
+from lessons_lib.rnn import RNNParams, rnn_forward
 
 
-def autograd_norms(xs, h0, params):
-    """Brute force: the full Jacobian of h_T with respect to every h_t by torch autograd, then its 2-norm."""
+def hidden_jacobian_norms(xs, h0, params):
+    return rnn_jacobian_norms(xs, h0, params).hidden
+
+
+def autograd_norms(xs, h0, params, wrt="h"):
+    """Brute force: the full Jacobian of h_T with respect to every h_t (or input xs[t]) by torch autograd,
+    then its 2-norm."""
     W_xh, W_hh, b = (torch.tensor(a) for a in (params.W_xh, params.W_hh, params.b))
     T, B, _ = xs.shape
     out = np.empty((T, B))
@@ -24,7 +30,14 @@ def autograd_norms(xs, h0, params):
                 h = torch.tanh(torch.tensor(xs[s]) @ W_xh.T + h @ W_hh.T + b)
             return h
 
-        jac = torch.autograd.functional.jacobian(last_state, prefix)  # (B, H, B, H); batch elements independent
+        def last_state_from_input(x_t, t=t):
+            h = torch.tanh(x_t @ W_xh.T + prefix @ W_hh.T + b)       # step t+1 reads xs[t]
+            return last_state(h, t + 1)
+
+        if wrt == "h":
+            jac = torch.autograd.functional.jacobian(last_state, prefix)  # (B, H, B, H); batch elements independent
+        else:
+            jac = torch.autograd.functional.jacobian(last_state_from_input, torch.tensor(xs[t]))  # (B, H, B, I)
         for k in range(B):
             out[t, k] = torch.linalg.matrix_norm(jac[k, :, k, :], ord=2).item()
     return out
@@ -36,9 +49,10 @@ def test_matches_torch_autograd(T, B, I, H):
     params = RNNParams.init(I, H, seed=H)
     params.W_hh[:] = rng.standard_normal((H, H)) * 1.2 / np.sqrt(H)
     xs, h0 = rng.standard_normal((T, B, I)), rng.standard_normal((B, H)) * 0.5
-    norms = hidden_jacobian_norms(xs, h0, params)
-    assert norms.shape == (T, B)
-    np.testing.assert_allclose(norms, autograd_norms(xs, h0, params), rtol=1e-10, atol=1e-14)
+    norms = rnn_jacobian_norms(xs, h0, params)
+    assert norms.hidden.shape == norms.input.shape == (T, B)
+    np.testing.assert_allclose(norms.hidden, autograd_norms(xs, h0, params), rtol=1e-10, atol=1e-14)
+    np.testing.assert_allclose(norms.input, autograd_norms(xs, h0, params, wrt="x"), rtol=1e-10, atol=1e-14)
 
 
 @pytest.mark.parametrize("rho", [0.5, 0.9, 1.0, 1.1, 1.5])
@@ -85,8 +99,8 @@ def test_row_convention_last_row_is_one_step():
 
 def test_float32_stays_float32():
     params = RNNParams.init(2, 3, seed=0, dtype=np.float32)
-    norms = hidden_jacobian_norms(np.ones((4, 2, 2), np.float32), np.zeros((2, 3), np.float32), params)
-    assert norms.dtype == np.float32 and norms.shape == (4, 2)
+    norms = rnn_jacobian_norms(np.ones((4, 2, 2), np.float32), np.zeros((2, 3), np.float32), params)
+    assert norms.hidden.dtype == norms.input.dtype == np.float32 and norms.hidden.shape == (4, 2)
 
 
 @pytest.mark.parametrize("xs,h0,pattern", [

@@ -4,8 +4,10 @@ import pytest
 import torch
 
 from lessons_lib.gradcheck import numerical_gradient
-from lessons_lib.gru import GRUParams, gru_forward, gru_jacobian_norms
-from lessons_lib.lstm import LSTMParams, cell_path_gain, lstm_forward, lstm_jacobian_norms
+from lessons_lib.gru import GRUParams, gru_forward
+from lessons_lib.jacobians import cell_path_gain, gru_jacobian_norms, lstm_jacobian_norms, rnn_jacobian_norms
+from lessons_lib.lstm import LSTMParams, lstm_forward
+from lessons_lib.rnn import RNNParams
 
 SIZES = [(1, 1, 1, 1), (5, 2, 3, 4), (7, 3, 2, 5)]   # (T, B, I, H)
 
@@ -46,9 +48,9 @@ def _torch_lstm_run(params, xs, h0, c0, k, which):
 def test_lstm_jacobian_norms_equal_torch_autograd(T, B, I, H):
     params, xs, h0, c0 = _lstm_case(T, B, I, H)
     norms = lstm_jacobian_norms(xs, h0, c0, params)
-    _, _, trace = lstm_forward(xs, h0, c0, params)
-    h_in = np.concatenate([h0[None], trace.hidden[:-1]])      # h_k entering step k+1: (T, B, H)
-    c_in = np.concatenate([c0[None], trace.cell[:-1]])
+    _, cache = lstm_forward(xs, h0, c0, params)
+    h_in = np.concatenate([h0[None], cache.hidden[:-1]])      # h_k entering step k+1: (T, B, H)
+    c_in = np.concatenate([c0[None], cache.cell[:-1]])
     assert norms.hidden.shape == norms.cell.shape == norms.input.shape == (T, B)
     for k in range(T):
         starts = {"h": h_in[k], "c": c_in[k], "x": xs[k]}
@@ -66,7 +68,7 @@ def test_lstm_input_jacobian_by_finite_differences():
     params, xs, h0, c0 = _lstm_case(6, 1, 1, 3, seed=4)
     norms = lstm_jacobian_norms(xs, h0, c0, params)
     for k in range(6):
-        column = np.array([numerical_gradient(lambda: lstm_forward(xs, h0, c0, params)[1][0][0, j], xs[k:k + 1])
+        column = np.array([numerical_gradient(lambda: lstm_forward(xs, h0, c0, params)[1].h_T[0, j], xs[k:k + 1])
                            [0, 0, 0] for j in range(3)])
         np.testing.assert_allclose(norms.input[k, 0], np.linalg.norm(column), rtol=1e-6)
     assert norms.input[-1, 0] > 0                      # the last input acts on h_T directly (lag 0)
@@ -76,8 +78,8 @@ def test_lstm_state_jacobian_by_finite_differences():
     """‖∂c_T/∂c_0‖ (row 0: back to c0) with H = 1 is |∂c_T/∂c0|, a plain central difference."""
     params, xs, h0, c0 = _lstm_case(5, 1, 2, 1, seed=6)
     norms = lstm_jacobian_norms(xs, h0, c0, params)
-    d_cell = numerical_gradient(lambda: lstm_forward(xs, h0, c0, params)[1][1][0, 0], c0)[0, 0]
-    d_hidden = numerical_gradient(lambda: lstm_forward(xs, h0, c0, params)[1][0][0, 0], h0)[0, 0]
+    d_cell = numerical_gradient(lambda: lstm_forward(xs, h0, c0, params)[1].c_T[0, 0], c0)[0, 0]
+    d_hidden = numerical_gradient(lambda: lstm_forward(xs, h0, c0, params)[1].h_T[0, 0], h0)[0, 0]
     np.testing.assert_allclose(norms.cell[0, 0], abs(d_cell), rtol=1e-6)
     np.testing.assert_allclose(norms.hidden[0, 0], abs(d_hidden), rtol=1e-6)
 
@@ -87,12 +89,12 @@ def test_cell_path_is_the_product_of_forget_gates_when_the_hidden_path_is_cut():
     params, xs, h0, c0 = _lstm_case(9, 3, 2, 4, seed=2)
     params.W_hh[:] = 0.0
     norms = lstm_jacobian_norms(xs, h0, c0, params)
-    _, _, trace = lstm_forward(xs, h0, c0, params)
-    gain = cell_path_gain(trace.forget_gate)
+    _, cache = lstm_forward(xs, h0, c0, params)
+    gain = cell_path_gain(cache.forget_gate)
     assert gain.shape == (9, 3, 4)
     np.testing.assert_allclose(norms.cell, gain.max(axis=-1), rtol=1e-12)   # spectral norm of a diagonal
-    np.testing.assert_allclose(gain[-1], trace.forget_gate[-1])             # one step: f_T
-    np.testing.assert_allclose(gain[0], np.prod(trace.forget_gate, axis=0), rtol=1e-12)   # back to c0
+    np.testing.assert_allclose(gain[-1], cache.forget_gate[-1])             # one step: f_T
+    np.testing.assert_allclose(gain[0], np.prod(cache.forget_gate, axis=0), rtol=1e-12)   # back to c0
 
 
 def test_cell_path_gain_rejects_bad_shapes():
@@ -151,10 +153,8 @@ def test_gru_jacobian_norms_equal_torch_autograd(T, B, I, H):
 
 
 def test_same_time_indices_as_the_rnn_helper():
-    """A GRU that is a tanh RNN in disguise (z ≡ 0, r ≡ 1, b_hn = 0) gives rnn.hidden_jacobian_norms row for row."""
+    """A GRU that is a tanh RNN in disguise (z ≡ 0, r ≡ 1, b_hn = 0) gives rnn_jacobian_norms row for row."""
     from lessons_lib import rnn
-    if not hasattr(rnn, "hidden_jacobian_norms"):
-        pytest.skip("rnn.hidden_jacobian_norms (notebook 02) not present")
     I, H = 2, 4
     rnn_params = rnn.RNNParams.init(I, H, seed=5)
     gru = GRUParams.init(I, H, seed=0)
@@ -165,8 +165,9 @@ def test_same_time_indices_as_the_rnn_helper():
     gru.b[2 * H:], gru.b_hn[:] = rnn_params.b, 0.0        # n = tanh(x W_xhᵀ + b + h W_hhᵀ), h_t = n
     xs, h0 = np.random.default_rng(1).standard_normal((9, 3, I)), np.zeros((3, H))
     np.testing.assert_allclose(gru_forward(xs, h0, gru)[0], rnn.rnn_forward(xs, h0, rnn_params)[0], atol=1e-12)
-    np.testing.assert_allclose(gru_jacobian_norms(xs, h0, gru).hidden, rnn.hidden_jacobian_norms(xs, h0, rnn_params),
-                               rtol=1e-9)
+    for field in ("hidden", "input"):
+        np.testing.assert_allclose(getattr(gru_jacobian_norms(xs, h0, gru), field),
+                                   getattr(rnn_jacobian_norms(xs, h0, rnn_params), field), rtol=1e-9, err_msg=field)
 
 
 def test_gru_update_gate_is_a_carousel():
@@ -184,3 +185,17 @@ def test_gru_update_gate_is_a_carousel():
 def test_gru_jacobian_norms_validate_input():
     with pytest.raises(ValueError, match=r"h0.*\(B=2, H=4\).*\(2, 5\)"):
         gru_jacobian_norms(np.zeros((5, 2, 3)), np.zeros((2, 5)), GRUParams.init(3, 4))
+
+
+def test_inputs_false_skips_only_the_input_norms():
+    rng = np.random.default_rng(7)
+    xs, h0 = rng.standard_normal((6, 2, 3)), 0.5 * rng.standard_normal((2, 4))
+    runs = {"rnn": lambda **kw: rnn_jacobian_norms(xs, h0, RNNParams.init(3, 4), **kw),
+            "lstm": lambda **kw: lstm_jacobian_norms(xs, h0, h0, LSTMParams.init(3, 4), **kw),
+            "gru": lambda **kw: gru_jacobian_norms(xs, h0, GRUParams.init(3, 4), **kw)}
+    for name, run in runs.items():
+        full, states_only = run(), run(inputs=False)
+        assert states_only.input is None and full.input.shape == (6, 2), name
+        for field in full._fields:
+            if field != "input":
+                np.testing.assert_array_equal(getattr(states_only, field), getattr(full, field), err_msg=name)

@@ -1,7 +1,8 @@
-"""`make lab` starts JupyterLab on loopback with a token and serves the notebooks.
+"""`make lab` starts JupyterLab on loopback with a token and serves the notebooks, without the news pop-up.
 
 Runs the real Makefile target (the environment already exists, so it only starts the server) on
-a free port, reads the URL it prints, and asks the server for the notebooks folder.
+a free port, reads the URL it prints, and asks the server for the notebooks folder and for the
+notification settings that the project's ``jupyter/lab/settings/overrides.json`` sets.
 """
 import json
 import os
@@ -57,6 +58,11 @@ def test_make_lab_serves_the_notebooks_on_loopback_with_a_token(tmp_path):
         listing = json.load(open_when_listening(api))
         names = {item["name"] for item in listing["content"]}
         assert "00_start_here.ipynb" in names
+        # "Would you like to get notified about official Jupyter news?" appears while fetchNews is "none"
+        plugin = "@jupyterlab/apputils-extension:notification"
+        settings = json.load(open_when_listening(f"http://127.0.0.1:{port}/lab/api/settings/{plugin}?token={token}"))
+        assert settings["schema"]["properties"]["fetchNews"]["default"] == "false"
+        assert settings["schema"]["properties"]["checkForUpdates"]["default"] is False
         try:  # without the token the server refuses
             urllib.request.urlopen(f"http://127.0.0.1:{port}/api/contents/notebooks", timeout=30)
             raise AssertionError("the server answered without a token")

@@ -101,7 +101,7 @@ def test_forget_bias_reaches_the_forget_gate():
         model.recurrent.weight_ih_l0.zero_()
         model.recurrent.weight_hh_l0.zero_()
     params = np_lstm.LSTMParams.from_torch(model.recurrent)
-    _, _, trace = np_lstm.lstm_forward(np.ones((2, 1, 1)), np.zeros((1, 3)), np.zeros((1, 3)), params)
+    _, trace = np_lstm.lstm_forward(np.ones((2, 1, 1)), np.zeros((1, 3)), np.zeros((1, 3)), params)
     np.testing.assert_allclose(trace.forget_gate, 1 / (1 + np.exp(-1.0)))
 
 

@@ -3,6 +3,8 @@
 A check compares the learner's answer with the reference, prints specific feedback (what was
 expected, what came, a hint) and returns ``True``/``False``. It never raises on a wrong answer,
 so a learner's notebook still runs to the end; it raises only on misuse of the check itself.
+A function that still raises ``NotImplementedError`` (the student versions' placeholder) earns a
+friendly "not attempted yet" and ``False``.
 """
 from __future__ import annotations
 
@@ -11,11 +13,19 @@ from typing import Callable
 import numpy as np
 
 
+NOT_ATTEMPTED = "not attempted yet"
+"""The ``problem`` that :func:`call_safely` gives for a function that raises ``NotImplementedError``."""
+
+
 def report(exercise: str, problem: str | None, hint: str | None = None, success: str = "") -> bool:
     """Print the verdict for ``exercise``; ``problem=None`` means correct. Returns whether it was correct."""
     if problem is None:
         print(f"✅ {exercise}: correct." + (f" {success}" if success else ""))
         return True
+    if problem == NOT_ATTEMPTED:
+        print(f"⏳ {exercise}: {NOT_ATTEMPTED}. Replace `raise NotImplementedError()` with your code, then run "
+              "this check again.")
+        return False
     print(f"❌ {exercise}: {problem}")
     if hint:
         print(f"   Hint: {hint}")
@@ -54,10 +64,13 @@ def array_problem(answer, expected: np.ndarray, what: str, layout: str = "", rto
 
 
 def call_safely(function: Callable, *args) -> tuple[object, str | None]:
-    """Call the learner's function; an exception becomes feedback text instead of stopping the notebook."""
+    """Call the learner's function; an exception becomes feedback text (``problem``) instead of stopping the
+    notebook, and ``NotImplementedError`` becomes :data:`NOT_ATTEMPTED`."""
     if not callable(function):
         raise TypeError(f"this check takes your function itself; got a {type(function).__name__}")
     try:
         return function(*args), None
+    except NotImplementedError:  # the placeholder of the student versions
+        return None, NOT_ATTEMPTED
     except Exception as error:  # the learner's code failed: report it, do not stop the notebook
         return None, f"your function raised {type(error).__name__}: {error}"

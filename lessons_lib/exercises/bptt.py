@@ -83,34 +83,58 @@ JACOBIAN_W_HH = np.array([[0.5, 1.0], [0.0, 0.5]])  #: the matrix of the exercis
 JACOBIAN_LAG = 8
 
 
+def _jacobian_norm_of_power(W_hh, lag) -> float:
+    return float(np.linalg.norm(np.linalg.matrix_power(W_hh, lag), ord=2))
+
+
 def check_jacobian_norm(answer) -> bool:
-    """Exercise: ‖∂h_T/∂h_{T−8}‖₂ for W_hh = [[0.5, 1], [0, 0.5]], zero input, b = 0 and h_0 = 0 (a number)."""
+    """Exercise: ``answer(W_hh, lag)`` returns ‖∂h_T/∂h_{T−lag}‖₂ of a tanh RNN with recurrent matrix ``W_hh``,
+    zero input, b = 0 and h_0 = 0 (a number). Checked on W_hh = [[0.5, 1], [0, 0.5]] with lag 8, then on a
+    second matrix. A number is accepted too, as the answer for the first case.
+    """
     name = "jacobian_norm"
-    power = np.linalg.matrix_power(JACOBIAN_W_HH, JACOBIAN_LAG)
-    expected = float(np.linalg.norm(power, ord=2))
+    cases = [(JACOBIAN_W_HH, JACOBIAN_LAG), (np.array([[0.3, -0.8, 0.0], [0.0, 0.6, 0.5], [0.2, 0.0, -0.4]]), 5)]
+    for W_hh, lag in cases if callable(answer) else cases[:1]:
+        value, error = call_safely(answer, W_hh.copy(), lag) if callable(answer) else (answer, None)
+        if error:
+            return report(name, error, "with zero input and h_0 = 0 every h_t = 0; what is then ∂h_T/∂h_{T−lag}?")
+        problem = _jacobian_norm_problem(value, W_hh, lag)
+        if problem:
+            return report(name, *problem)
+    expected = _jacobian_norm_of_power(JACOBIAN_W_HH, JACOBIAN_LAG)
+    return report(name, None, success=f"‖W_hh^8‖₂ = {expected:.4f}: 16 times ρ^8 = {0.5 ** 8:.4f}, although every "
+                                      f"eigenvalue is 0.5, and far below the bound σ_max^8 = "
+                                      f"{np.linalg.norm(JACOBIAN_W_HH, 2) ** 8:.2f}. A non-normal matrix amplifies "
+                                      "for a while.")
+
+
+def _jacobian_norm_problem(answer, W_hh, lag) -> tuple[str, str] | None:
+    """``None`` if ``answer`` is ‖W_hh^lag‖₂, else ``(problem, hint)``."""
+    expected = _jacobian_norm_of_power(W_hh, lag)
     if isinstance(answer, np.ndarray) and answer.size == 1:
         answer = answer.item()
     if isinstance(answer, bool) or not isinstance(answer, numbers.Real):
-        return report(name, f"expected one number; got {type(answer).__name__}",
-                      "e.g. answer = float(np.linalg.norm(..., ord=2)).")
+        return (f"expected one number; got {type(answer).__name__}",
+                "e.g. return float(np.linalg.norm(..., ord=2)).")
     if np.isclose(answer, expected, rtol=1e-6, atol=0):
-        return report(name, None, success=f"‖W_hh^8‖₂ = {expected:.4f}: 16 times ρ^8 = {0.5 ** 8:.4f}, although "
-                                          f"every eigenvalue is 0.5. A non-normal matrix amplifies for a while.")
-    rho, sigma_max = 0.5, float(np.linalg.norm(JACOBIAN_W_HH, ord=2))
+        return None
+    rho = float(np.max(np.abs(np.linalg.eigvals(W_hh))))
     slips = {
-        "spectral radius": (rho ** JACOBIAN_LAG, "that is ρ^8 from the eigenvalues. It is the norm only for a normal "
-                                                 "matrix; this one is not (W Wᵀ ≠ Wᵀ W). Compute the matrix power."),
-        "bound": (sigma_max ** JACOBIAN_LAG, "that is σ_max^8, Pascanu et al.'s upper bound; the product W^8 is "
-                                             "smaller. Compute the matrix power itself."),
-        "frobenius": (float(np.linalg.norm(power)), "close, but that is the Frobenius norm; use ord=2 (the largest "
-                                                    "singular value)."),
-        "elementwise power": (float(np.linalg.norm(JACOBIAN_W_HH ** JACOBIAN_LAG, ord=2)),
-                              "W ** 8 raises each entry to the 8th power; the Jacobian is the matrix product "
-                              "np.linalg.matrix_power(W, 8)."),
+        "spectral radius": (rho ** lag, f"that is ρ^{lag} from the eigenvalues. It is the norm only for a normal "
+                                        f"matrix; this one is not (W Wᵀ ≠ Wᵀ W). Compute the matrix power."),
+        "bound": (float(np.linalg.norm(W_hh, ord=2)) ** lag,
+                  f"that is σ_max^{lag}, Pascanu et al.'s upper bound; the product W^{lag} is smaller. Compute the "
+                  "matrix power itself."),
+        "frobenius": (float(np.linalg.norm(np.linalg.matrix_power(W_hh, lag))),
+                      "close, but that is the Frobenius norm; use ord=2 (the largest singular value)."),
+        "elementwise power": (float(np.linalg.norm(W_hh ** lag, ord=2)),
+                              f"W ** {lag} raises each entry to the power {lag}; the Jacobian is the matrix product "
+                              f"np.linalg.matrix_power(W, {lag})."),
     }
     hint = next((h for value, h in slips.values() if np.isclose(answer, value, rtol=1e-6, atol=0)), None)
-    return report(name, f"expected {expected:.6g}; got {answer:.6g}", hint or
-                  "with zero input and h_0 = 0 every h_t = 0, so each 1 − h_t² = 1 and ∂h_T/∂h_{T−8} = W_hh^8.")
+    return (f"for W_hh = {np.array2string(W_hh, separator=', ')} and lag {lag} expected {expected:.6g}; "
+            f"got {answer:.6g}",
+            hint or "with zero input and h_0 = 0 every h_t = 0, so each 1 − h_t² = 1 and ∂h_T/∂h_{T−lag} = W_hh^lag.")
 
 
 def _clip_case(seed: int, scale: float) -> list[np.ndarray]:
@@ -142,8 +166,9 @@ def _clip_slips(grads: list[np.ndarray], max_norm: float) -> dict[str, tuple[lis
 def check_clip_grad_norm(function) -> bool:
     """Exercise: ``function(grads: list of arrays, max_norm) -> list of arrays`` clipped by their *global* norm.
 
-    Like ``torch.nn.utils.clip_grad_norm_``: with N = sqrt(Σ_k ‖g_k‖²), every g_k is multiplied by
-    min(1, max_norm / N). Clipping in place and returning None is accepted too.
+    With N = sqrt(Σ_k ‖g_k‖²), every g_k is multiplied by min(1, max_norm / N) (unchanged when N = 0).
+    ``torch.nn.utils.clip_grad_norm_`` uses min(1, max_norm / (N + 1e-6)), which agrees to a relative 1e-6 / N
+    and is accepted too. Clipping in place and returning None is accepted too.
     """
     name = "clip_grad_norm"
     max_norm = 1.0
@@ -165,4 +190,6 @@ def check_clip_grad_norm(function) -> bool:
             if problem:
                 return report(name, problem, matching_slip(list(answer), _clip_slips(grads, max_norm)) or
                               "factor = min(1, max_norm / total_norm); multiply every array by it.")
-    return report(name, None, success="Same rule as torch.nn.utils.clip_grad_norm_: direction kept, length capped.")
+    return report(name, None, success="Direction kept, length capped. torch.nn.utils.clip_grad_norm_ computes the "
+                                      "factor as min(1, max_norm / (N + 1e-6)): the same up to 1e-6 / N, and it "
+                                      "needs no special case for N = 0.")

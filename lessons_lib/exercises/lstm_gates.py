@@ -13,7 +13,8 @@ import math
 import numpy as np
 
 from ..gru import GRUParams, gru_step
-from ..lstm import GATE_ORDER, LSTMParams, lstm_step, sigmoid
+from ..activations import sigmoid
+from ..lstm import GATE_ORDER, LSTMParams, lstm_step
 from ._feedback import array_problem, call_safely, report
 
 __all__ = ["check_lstm_step", "check_forget_gate_block", "check_set_forget_bias", "check_gru_step",
@@ -264,4 +265,5 @@ def check_forget_bias_for_half_life(function) -> bool:
         return report(name, f"for a half-life of {half_life:g} steps expected b ≈ {expected:.4f} "
                             f"(f = {f:.5f}); got {answer:.4f}.",
                       "after n steps with no input the cell is multiplied by f^n; set f^n = ½, then b = log(f / (1 − f)).")
-    return report(name, None, success="For a half-life of 20 steps that is b ≈ 3.35; Gers et al.'s b = 1 gives ≈ 2.2 steps.")
+    return report(name, None, success="For a half-life of 20 steps that is b ≈ 3.35. The b_f = 1 that Jozefowicz, "
+                                      "Zaremba & Sutskever (2015) recommend gives ≈ 2.2 steps.")

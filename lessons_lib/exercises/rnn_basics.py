@@ -100,16 +100,20 @@ DELAY_LINE = RNNParams(W_xh=np.array([[1.0], [0.0], [0.0]]),
                        W_hh=np.array([[0.0, 0.0, 0.0], [1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]), b=np.zeros(3))
 
 
-def check_delay_line(params) -> bool:
-    """Exercise: ``RNNParams`` (I=1, H=3) of a delay line: unit k holds the input from k steps ago.
+def check_delay_line(answer) -> bool:
+    """Exercise: ``answer()`` returns the ``RNNParams`` (I=1, H=3) of a delay line: unit k holds the input
+    from k steps ago (an ``RNNParams`` itself is accepted too).
 
     Precisely, with h_0 = 0: h_t[0] = tanh(x_t), h_t[1] = tanh(h_{t−1}[0]), h_t[2] = tanh(h_{t−1}[1]).
     Judged by behaviour on a random input sequence, not by comparing the matrices.
     """
     name = "delay_line"
+    params, error = call_safely(answer) if callable(answer) else (answer, None)
+    if error:
+        return report(name, error, "return RNNParams(W_xh=..., W_hh=..., b=...) built from float arrays.")
     if not isinstance(params, RNNParams):
         return report(name, f"expected an RNNParams; got {type(params).__name__}",
-                      "build it with RNNParams(W_xh=..., W_hh=..., b=...) using float arrays.")
+                      "build it with RNNParams(W_xh=..., W_hh=..., b=...) using float arrays, and return it.")
     if (params.input_size, params.hidden_size) != (1, 3):
         return report(name, f"expected input size I=1 and hidden size H=3; got I={params.input_size}, "
                             f"H={params.hidden_size}", "W_xh has shape (H, I) = (3, 1), W_hh (3, 3), b (3,).")

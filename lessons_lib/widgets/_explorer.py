@@ -1,40 +1,61 @@
 """The base of the interactive explorers: named controls plus a matplotlib figure updated in place.
 
-How it shows up in a notebook: displaying an :class:`Explorer` shows its controls (an ipywidgets
-``VBox``) and, below them, the figure as an ordinary PNG with a display id. When a control changes,
-``update`` recomputes and sets the new data on the figure's artists, and the PNG is replaced in
-place (``update_display``). Because the figure is a plain PNG output, a committed notebook shows
-the initial state to readers without a running kernel (GitHub, nbviewer, a closed kernel).
+How it shows up in a notebook: displaying an :class:`Explorer` shows one output. With a live kernel
+it is the widget: the controls, a one-line readout and the figure on an ``ipympl`` canvas. When a
+control changes, ``update`` recomputes and sets new data on the figure's artists, and only the new
+pixels travel to the browser. If the axes did not move (same limits and labels), the canvas keeps
+its drawn background (axes, ticks, labels) and redraws only the lines and bars on top — a few
+milliseconds instead of a full redraw. Titles, which change at every step and are slow to draw,
+are left off the live canvas: the readout above it says the same. The same output also carries a
+PNG of the figure as first shown (titles included), which is what readers without a running kernel
+see (JupyterLab before the cell runs, GitHub, nbviewer, the static site).
 
 Headless use (tests, benchmarks): set ``explorer.controls[name].value``; the figure's artists
-change; nothing needs a browser.
+change; nothing is drawn and nothing needs a browser.
 """
 from __future__ import annotations
 
+import base64
+import io
+import warnings
+from contextlib import contextmanager
 from typing import Callable
 
 import ipywidgets as widgets
-from IPython.display import display
+import matplotlib
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.transforms import Bbox
+
+LABEL_CHARACTER_WIDTH = 0.6
+"""Width of one character of a control's description, in ``em`` (labels get the longest one's width)."""
+CONTROL_WIDTH = "17em"
+"""Width of a slider with its readout, or of a dropdown, beside its label."""
 
 
 class Explorer(widgets.VBox):
-    """An ipywidgets container with ``.controls`` (name -> widget) and ``.fig`` (a matplotlib Figure).
+    """An ipywidgets container with ``.controls`` (name -> widget), ``.fig`` (a matplotlib Figure) and ``.readout``.
 
-    ``update(values)`` receives ``{name: control.value}`` and must change ``fig``'s artists in place.
-    It runs once at construction and after every control change.
+    ``update(values)`` receives ``{name: control.value}`` and must change ``fig``'s artists in place;
+    it may return a short text, shown in ``.readout`` (an HTML widget) under the controls. It runs
+    once at construction and after every control change.
     """
 
-    def __init__(self, controls: dict[str, widgets.Widget], fig: Figure, update: Callable[[dict], None],
+    def __init__(self, controls: dict[str, widgets.Widget], fig: Figure, update: Callable[[dict], str | None],
                  title: str = ""):
         self.controls = dict(controls)
         self.fig = fig
         self._update = update
-        self._figure_display = None
         self._title = title
+        self._canvas = None  # the live canvas, made when the explorer is first displayed
+        self.readout = widgets.HTML(layout=widgets.Layout(margin="2px 0 0 8px"))
+        self.readout.add_class("explorer-readout")
+        _full_labels(self.controls.values())
         rows = [widgets.HTML(f"<b>{title}</b>")] if title else []
-        rows.append(widgets.GridBox(list(self.controls.values()),
-                                    layout=widgets.Layout(grid_template_columns="repeat(2, 380px)")))
+        rows.append(widgets.GridBox(list(self.controls.values()), layout=widgets.Layout(
+            grid_template_columns="repeat(2, max-content)", grid_gap="2px 24px")))
+        rows.append(self.readout)
         super().__init__(rows)
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
@@ -45,18 +66,200 @@ class Explorer(widgets.VBox):
         return {name: control.value for name, control in self.controls.items()}
 
     def refresh(self) -> None:
-        """Recompute from the current control values and redraw the displayed figure, if shown."""
-        self._update(self.values())
-        if self._figure_display is not None:
-            self._figure_display.update(self.fig)
+        """Recompute from the current control values; redraw the live canvas if a browser shows it."""
+        text = self._update(self.values())
+        self.readout.value = text or ""
+        self.readout.layout.display = None if text else "none"
+        if self._canvas is not None and not self._canvas.syncing_data_url:   # a front end is connected
+            self._canvas.redraw()
 
     def __repr__(self) -> str:
-        """What readers without a live kernel see in place of the controls (ipywidgets keeps 110 characters)."""
-        return f"{self._title or 'Explorer'} — run the cell for live controls; static figure below"
+        """What readers without a live kernel are told (ipywidgets keeps 110 characters)."""
+        return f"{self._title or 'Explorer'} — run the cell for live controls"
 
     def _on_change(self, _change) -> None:
         self.refresh()
 
-    def _ipython_display_(self) -> None:
-        display(self._repr_mimebundle_(), raw=True)  # the controls (a live widget)
-        self._figure_display = display(self.fig, display_id=True)  # the figure, a PNG updated in place
+    def _repr_mimebundle_(self, **kwargs):
+        """The live widget, with a PNG of the current figure for readers without a kernel."""
+        if self._canvas is None:
+            self._canvas = _make_canvas(self.fig)
+            self.children = (*self.children, self._canvas)
+        bundle = super()._repr_mimebundle_(**kwargs)
+        bundle["text/plain"] = repr(self)
+        bundle["image/png"] = base64.b64encode(figure_png(self.fig)).decode("ascii")
+        return bundle
+
+
+def figure_png(fig: Figure) -> bytes:
+    """The whole figure as PNG bytes, drawn by Agg whatever canvas the figure has."""
+    buffer = io.BytesIO()
+    canvas = fig.canvas
+    try:
+        FigureCanvasAgg(fig).print_png(buffer)
+    finally:
+        fig.set_canvas(canvas)
+    return buffer.getvalue()
+
+
+def _full_labels(controls) -> None:
+    """Give every description the width of the longest one, so no label is cut ("hidden siz…")."""
+    longest = max((len(control.description) for control in controls), default=0)
+    width = f"{longest * LABEL_CHARACTER_WIDTH + 0.8:.1f}em"
+    for control in controls:
+        control.style.description_width = width
+        control.layout.width = f"calc({width} + {CONTROL_WIDTH})"
+
+
+def dynamic_artists(fig: Figure) -> list:
+    """What an explorer's update changes and the live canvas redraws: lines, patches, collections, images.
+
+    Legends count as background: place them where no data goes (outside the axes), as legends should be.
+    """
+    artists = [artist for ax in fig.axes for artist in (*ax.lines, *ax.patches, *ax.collections, *ax.images)]
+    return sorted(artists, key=lambda artist: artist.get_zorder())
+
+
+def title_texts(fig: Figure) -> list:
+    """Titles and free texts, which an update may rewrite: the live view shows them in the readout instead.
+
+    (Drawing text is the slow part of a redraw; the static PNG keeps them.)
+    """
+    texts = [text for ax in fig.axes for text in (ax.title, ax._left_title, ax._right_title, *ax.texts)]
+    texts += fig.texts
+    if fig._suptitle is not None:
+        texts.append(fig._suptitle)
+    return texts
+
+
+def axes_key(ax) -> tuple:
+    """What an axes' drawn background depends on: its limits, scales and axis labels."""
+    return ax.get_xlim(), ax.get_ylim(), ax.get_xscale(), ax.get_yscale(), ax.get_xlabel(), ax.get_ylabel()
+
+
+@contextmanager
+def _hidden(artists):
+    visible = [artist.get_visible() for artist in artists]
+    for artist in artists:
+        artist.set_visible(False)
+    try:
+        yield
+    finally:
+        for artist, was_visible in zip(artists, visible):
+            artist.set_visible(was_visible)
+
+
+def _ipympl():
+    """ipympl's canvas and manager classes, imported without letting ipympl take over pyplot.
+
+    (Importing ``ipympl`` switches matplotlib's backend to itself; the notebook's own figures must stay
+    inline, so the backend is put back.)
+    """
+    backend = dict.__getitem__(matplotlib.rcParams, "backend")
+    from ipympl.backend_nbagg import Canvas, FigureManager
+    if dict.__getitem__(matplotlib.rcParams, "backend") != backend:
+        if isinstance(backend, str):
+            matplotlib.use(backend)
+        else:   # matplotlib had not chosen one yet: let it choose as it would have
+            dict.__setitem__(matplotlib.rcParams, "backend", backend)
+    return Canvas, FigureManager
+
+
+def _make_canvas(fig: Figure):
+    """An ipympl canvas for ``fig`` that redraws only the changed artists when the axes stay put."""
+    Canvas, FigureManager = _ipympl()
+
+    class LiveCanvas(Canvas):
+        """Keeps the figure drawn without its curves (the background); after an update it restores that,
+        redraws the axes whose limits or labels changed (only those), then the curves on top."""
+
+        def draw(self):
+            """A full draw (first view, resize): the blank figure, the background, then the curves."""
+            artists = dynamic_artists(self.figure)
+            with _hidden([*self.figure.axes, *self.figure.legends, *artists, *title_texts(self.figure)]):
+                FigureCanvasAgg.draw(self)
+                self._live_blank = self.copy_from_bbox(self.figure.bbox)
+            with _hidden(artists + title_texts(self.figure)):
+                FigureCanvasAgg.draw(self)
+            self._remember(artists)
+
+        def redraw(self):
+            """After an update: the cached background, the axes that moved redrawn in place, the curves."""
+            if getattr(self, "_live_background", None) is None or self._live_size != tuple(self.figure.get_size_inches()):
+                self.draw()
+                return
+            self.restore_region(self._live_background)
+            renderer = self.get_renderer()
+            artists = dynamic_artists(self.figure)
+            with _hidden(artists + title_texts(self.figure)):
+                for ax in self.figure.axes:
+                    if axes_key(ax) != self._live_keys[ax]:
+                        x0, y0, x1, y1 = Bbox.union([self._live_extents[ax], ax.get_tightbbox(renderer)]).padded(2).extents
+                        top, bottom = renderer.height - y1, renderer.height - y0   # regions count rows from the top
+                        self.restore_region(self._live_blank, bbox=(x0, top, x1, bottom), xy=(0, 0))   # xy: an offset
+                        ax.draw(renderer)
+            self._remember(artists)
+
+        def _remember(self, artists):
+            renderer = self.get_renderer()
+            self._live_background = self.copy_from_bbox(self.figure.bbox)
+            self._live_size = tuple(self.figure.get_size_inches())
+            self._live_keys = {ax: axes_key(ax) for ax in self.figure.axes}
+            self._live_extents = {ax: ax.get_tightbbox(renderer) for ax in self.figure.axes}
+            for artist in artists:
+                artist.draw(renderer)
+            self.blit()
+
+    canvas = LiveCanvas(fig)
+    with warnings.catch_warnings():   # ipympl's toolbar (hidden here) trips a traitlets deprecation warning
+        warnings.simplefilter("ignore", DeprecationWarning)
+        FigureManager(canvas, 0)
+    canvas.header_visible = False
+    canvas.footer_visible = False
+    canvas.toolbar_visible = False
+    canvas.resizable = False
+    return canvas
+
+
+# --- axis limits that stay put over most slider steps, so that only the curves are redrawn ----------
+
+def sticky_limit(needed: float, current: float) -> float:
+    """Keep the current limit while the data fit and fill at least 40% of it; else the next :func:`nice_limit`.
+
+    Limits that stay put let the explorer redraw only its curves (ticks and labels stay as drawn).
+    """
+    if 0.4 * current <= needed <= current:
+        return current
+    return nice_limit(needed)
+
+
+NICE_STEPS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0)
+
+
+def nice_limit(value: float) -> float:
+    """The smallest of 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10^k that is >= ``value`` (> 0).
+
+    Axis limits that move in such steps stay put over most slider steps, so the explorer redraws
+    only its curves.
+    """
+    exponent = np.floor(np.log10(value))
+    for step in NICE_STEPS + (10.0,):
+        if step * 10.0 ** exponent >= value * (1 - 1e-12):
+            return float(step * 10.0 ** exponent)
+    raise AssertionError("unreachable")
+
+
+def sticky_log_limits(low: float, high: float, current: tuple[float, float]) -> tuple[float, float]:
+    """Log-axis limits: whole decades around [low/3, high·3], kept while the data fit and fill half of them.
+
+    The limits move only when the curves leave them or use less than half of the decades shown, so
+    most slider steps redraw only the curves (the axes, ticks and labels stay as drawn).
+    """
+    need_low, need_high = np.floor(np.log10(low / 3)), np.ceil(np.log10(high * 3))
+    have_low, have_high = np.log10(current[0]), np.log10(current[1])
+    fits = have_low <= need_low and have_high >= need_high
+    if fits and (need_high - need_low) >= 0.5 * (have_high - have_low):
+        return current
+    span = need_high - need_low
+    margin = np.ceil(0.25 * span)
+    return 10.0 ** (need_low - margin), 10.0 ** (need_high + margin)

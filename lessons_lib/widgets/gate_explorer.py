@@ -17,7 +17,8 @@ from matplotlib.figure import Figure
 
 from ..hand_wired import store_and_recall_inputs
 from ..lstm import LSTMParams, lstm_forward
-from ._explorer import Explorer
+from .._validate import check_int
+from ._explorer import Explorer, sticky_limit
 
 STEPS = 40
 """Length of the sequences the explorer runs."""
@@ -25,9 +26,9 @@ STEPS = 40
 BIAS_CONTROLS = {"input bias": "input", "forget bias": "forget", "output bias": "output"}
 """Control name -> gate name (``LSTMParams.gate``)."""
 
-PANELS = (("x", "input x"), ("input_gate", "input gate i"), ("forget_gate", "forget gate f"),
-          ("candidate", "candidate g"), ("output_gate", "output gate o"), ("cell", "cell c"),
-          ("hidden", "hidden h"))
+PANELS = (("x", "input\nx"), ("input_gate", "input\ngate i"), ("forget_gate", "forget\ngate f"),
+          ("candidate", "candidate\ng"), ("output_gate", "output\ngate o"), ("cell", "cell\nc"),
+          ("hidden", "hidden\nh"))
 """(trace field or 'x', y-axis label), top to bottom."""
 
 
@@ -112,26 +113,28 @@ def gate_explorer(params: LSTMParams | None = None, seed: int = 0, steps: int = 
         params = default_params(seed)
     if not isinstance(params, LSTMParams):
         raise ValueError(f"params must be an LSTMParams (or None); got {type(params).__name__}")
-    if not (isinstance(steps, (int, np.integer)) and steps >= 31):
-        raise ValueError(f"steps must be an integer >= 31 (the patterns use t = 0..30); got {steps!r}")
+    steps = check_int("steps", steps, minimum=31)   # the patterns use t = 0..30
     params = LSTMParams(params.W_ih.astype(np.float64), params.W_hh.astype(np.float64),
                         params.b.astype(np.float64))
     H, I = params.hidden_size, params.input_size
-    slider = lambda description, value, lo, hi, step=0.1: widgets.FloatSlider(
-        value=float(value), min=lo, max=hi, step=step, description=description,
-        continuous_update=True, style={"description_width": "90px"}, readout_format=".1f")
+    slider = lambda description, value, lo, hi: widgets.FloatSlider(
+        value=float(value), min=lo, max=hi, step=0.1, description=description, readout_format=".1f")
     patterns = input_patterns(I)
     controls = {"input pattern": widgets.Dropdown(options=patterns,
                                                   value=STORE_AND_RECALL if I == 3 else patterns[0],
-                                                  description="input pattern",
-                                                  style={"description_width": "90px"})}
+                                                  description="input pattern")}
     for control, gate in BIAS_CONTROLS.items():
         mean = float(params.gate(gate).b.mean())
         controls[control] = slider(control, mean, min(-6.0, mean), max(6.0, mean))
     controls["weight scale"] = slider("weight scale", 1.0, 0.0, 5.0)
 
-    fig = Figure(figsize=(7.5, 8.4))
-    axes = fig.subplots(len(PANELS), 1, sharex=True)
+    # Two columns (x, i, f, g | o, c, h and the legend), so that figure and controls fit a 1366×768 screen.
+    fig = Figure(figsize=(9.0, 4.9))
+    grid = fig.add_gridspec(4, 2, left=0.115, right=0.99, top=0.9, bottom=0.1, hspace=0.3, wspace=0.24)
+    slots = [grid[row, 0] for row in range(4)] + [grid[row, 1] for row in range(3)]
+    axes = []
+    for slot in slots:
+        axes.append(fig.add_subplot(slot))   # (not sharex: shared axes re-measure each other's labels at every draw)
     time = np.arange(steps)
     colours = [f"C{j % 10}" for j in range(max(H, I))]
     lines: dict[str, list] = {}
@@ -140,35 +143,42 @@ def gate_explorer(params: LSTMParams | None = None, seed: int = 0, steps: int = 
         lines[field] = [ax.plot(time, np.zeros(steps), color=colours[j], lw=1.4, marker=".", ms=3,
                                 label=(f"feature {j + 1}" if field == "x" else f"unit {j + 1}"))[0]
                         for j in range(n)]
-        ax.set_ylabel(label, rotation=0, ha="right", va="center", fontsize=9)
+        ax.set_ylabel(label, rotation=0, ha="right", va="center", fontsize=8.5, linespacing=1.0)
         ax.tick_params(labelsize=8)
+        ax.set_xlim(-1, steps)
+        ax.tick_params(axis="x", labelbottom=ax in (axes[3], axes[6]))
         if field in ("input_gate", "forget_gate", "output_gate"):
             ax.set_ylim(-0.05, 1.05)
             ax.set_yticks([0, 0.5, 1])
         elif field in ("candidate", "hidden"):
             ax.set_ylim(-1.05, 1.05)
             ax.set_yticks([-1, 0, 1])
-    axes[-1].set_xlabel("time step t")
-    axes[1].legend(handles=lines["input_gate"][:6], loc="upper left", fontsize=7, frameon=False,
-                   bbox_to_anchor=(1.0, 1.05))
+    axes[3].set_xlabel("time step t", fontsize=9)
+    axes[6].set_xlabel("time step t", fontsize=9)
+    legend_slot = grid[3, 1].get_position(fig)             # the free fourth row of the right column
+    legends = [(lines["input_gate"][:6], [line.get_label() for line in lines["input_gate"][:6]], "units (i, f, g, o, c, h)")]
     if I > 1:
         names = ("value", "write", "read") if I == 3 else [f"feature {j + 1}" for j in range(I)]
-        axes[0].legend(lines["x"], names, loc="upper left", fontsize=7, frameon=False, bbox_to_anchor=(1.0, 1.05))
+        legends.append((lines["x"], list(names), "input x"))
+    for k, (handles, names, heading) in enumerate(legends):
+        fig.legend(handles, names, title=heading, loc="center", fontsize=8, title_fontsize=8, frameon=False,
+                   ncols=1 if len(handles) <= 3 else 2, bbox_to_anchor=(legend_slot.x0 + (k + 0.5) * legend_slot.width / len(legends),
+                                                                legend_slot.y0 + 0.2 * legend_slot.height))
     title = fig.suptitle("", fontsize=10)
-    fig.subplots_adjust(left=0.17, right=0.86, top=0.94, bottom=0.06, hspace=0.25)
 
-    def update(values: dict) -> None:
+    def update(values: dict) -> str:
         xs = make_input(values["input pattern"], I, steps, seed)
         adjusted = adjusted_params(params, values)
-        _, _, trace = lstm_forward(xs, np.zeros((1, H)), np.zeros((1, H)), adjusted)
+        _, trace = lstm_forward(xs, np.zeros((1, H)), np.zeros((1, H)), adjusted)
         for field, field_lines in lines.items():
             data = xs[:, 0, :] if field == "x" else getattr(trace, field)[:, 0, :]   # (T, n)
             for j, line in enumerate(field_lines):
                 line.set_ydata(data[:, j])
         for ax, data, floor in ((axes[0], xs[:, 0, :], 1.0), (axes[5], trace.cell[:, 0, :], 0.5)):
-            top = max(floor, float(np.abs(data).max())) * 1.1   # x and c are unbounded: rescale
+            top = sticky_limit(max(floor, float(np.abs(data).max())) * 1.1, ax.get_ylim()[1])  # x, c unbounded
             ax.set_ylim(-top, top)
         title.set_text(_title(trace.forget_gate))
+        return title.get_text()
 
     explorer = Explorer(controls, fig, update, title="LSTM gate explorer")
     explorer.params = params
