@@ -24,7 +24,7 @@ def explorer():
     models = {"English": {"n-gram": (NGramModel.fit(english.encode(ENGLISH), 4, len(english)), english),
                           "LSTM": (CharLM(len(english), 8, 16), english)},
               "唐诗": {"n-gram": (NGramModel.fit(chinese.encode(POEMS), 3, len(chinese)), chinese)}}
-    return sampling_explorer(models, prompts={"English": "to be", "唐诗": "白日"}, length=60), models
+    return sampling_explorer(models, prompts={"English": ["to be", "to b", "ZZZ"], "唐诗": ["白日"]}, length=60), models
 
 
 def test_controls_and_figure(explorer):
@@ -32,6 +32,8 @@ def test_controls_and_figure(explorer):
     assert isinstance(ex, widgets.VBox) and isinstance(ex.fig, Figure)
     assert {"corpus", "model", "temperature", "top-k", "prompt", "seed", "length"} <= set(ex.controls)
     assert "run the cell for live controls" in repr(ex)
+    assert all(isinstance(c, (widgets.Dropdown, widgets.IntSlider, widgets.FloatSlider)) for c in ex.controls.values())
+    assert "most likely next" in ex.readout.value
 
 
 def test_text_is_the_samplers_and_depends_on_the_seed(explorer):
@@ -72,7 +74,7 @@ def test_switching_corpus_switches_models_and_prompt_and_draws_chinese(explorer)
     assert list(ex.controls["model"].options) == ["n-gram"] and ex.controls["prompt"].value == "白日"
     assert ex.latest["text"].startswith("白日")
     ex.controls["corpus"].value = "English"
-    assert ex.controls["prompt"].value == "to be"
+    assert ex.controls["prompt"].value == "to be" and list(ex.controls["prompt"].options) == ["to be", "to b", "ZZZ"]
 
 
 def test_a_prompt_outside_the_vocabulary_is_explained_not_raised(explorer):
@@ -80,6 +82,7 @@ def test_a_prompt_outside_the_vocabulary_is_explained_not_raised(explorer):
     ex.controls["corpus"].value = "English"
     ex.controls["prompt"].value = "ZZZ"
     assert ex.latest["text"] is None and "not in the vocabulary" in ex.fig.axes[1].texts[0].get_text()
+    assert "not in the vocabulary" in ex.readout.value
     ex.controls["prompt"].value = "to be"
     assert ex.latest["text"].startswith("to be")
 
@@ -87,3 +90,12 @@ def test_a_prompt_outside_the_vocabulary_is_explained_not_raised(explorer):
 def test_bad_models_argument():
     with pytest.raises(ValueError, match="models must map each corpus name"):
         sampling_explorer({})
+
+
+def test_course_explorer_samples_from_the_checkpoints():
+    from lessons_lib.widgets.sampler import course_sampling_explorer
+    ex = course_sampling_explorer()
+    assert list(ex.controls["model"].options)[0] == "LSTM" and "n-gram (order" in list(ex.controls["model"].options)[1]
+    assert ex.latest["text"].startswith("ROMEO:") and "LSTM, τ = 0.8" in ex.readout.value
+    ex.controls["corpus"].value = "唐诗 Tang quatrains"
+    assert ex.latest["text"].startswith("明月")

@@ -91,7 +91,7 @@ def char_rnn_backward(cache: CharRNNCache) -> tuple[CharRNNParams, np.ndarray]:
     rnn_cache, probabilities, targets, W_hy = cache
     T, B, V = probabilities.shape
     dz = (probabilities - one_hot(targets, V)) / (T * B)      # ∂L/∂z_t = (p_t − onehot(y_t)) / (T·B)
-    hs = rnn_cache.hs
+    hs = rnn_cache.hidden
     dW_hy = dz.reshape(-1, V).T @ hs.reshape(T * B, -1)        # Σ_t dz_tᵀ h_t, (V, H)
     db_y = dz.sum(axis=(0, 1))
     dhs = dz @ W_hy                                            # ∂L/∂h_t = dz_t W_hy, (T, B, H)

@@ -7,7 +7,8 @@ the same seed and settings always give the same text.
 
 ``models`` maps a corpus name to ``{model name: (model, vocabulary)}``; every model implements the
 sampling interface of :mod:`lessons_lib.language.sampling` (the LSTM and the n-gram both do).
-The latest text and probabilities are in ``explorer.latest``.
+The latest text and probabilities are in ``explorer.latest``. :func:`course_sampling_explorer` builds
+notebook 06's explorer (its two checkpoints and its two n-grams) with no arguments.
 """
 from __future__ import annotations
 
@@ -36,28 +37,26 @@ def _wrap(text: str, width: int) -> str:
 def sampling_explorer(models: dict, prompts: dict | None = None, length: int = 240) -> Explorer:
     """An :class:`Explorer` that samples text; see the module docstring.
 
-    ``prompts`` (optional) gives each corpus its first prompt. ``.controls``: ``'corpus'``, ``'model'``
-    (Dropdowns), ``'temperature'`` (FloatSlider, 0 = greedy), ``'top-k'`` (IntSlider, 0 = keep all),
-    ``'prompt'`` (Text), ``'seed'`` (IntText), ``'length'`` (IntSlider).
+    ``prompts`` (optional) gives each corpus its prompts, a list (the first is shown first; ``"\\n"``
+    stands for a line break). ``.controls``: ``'corpus'``, ``'model'``, ``'prompt'`` (Dropdowns),
+    ``'temperature'`` (FloatSlider, 0 = greedy), ``'top-k'`` (IntSlider, 0 = keep all), ``'seed'`` and
+    ``'length'`` (IntSliders).
     """
     if not isinstance(models, dict) or not models or not all(isinstance(v, dict) and v for v in models.values()):
         raise ValueError("models must map each corpus name to a non-empty {model name: (model, vocabulary)} dict")
-    prompts = dict(prompts or {})
+    prompts = {corpus: list(prompts.get(corpus) or ["\\n"]) if prompts else ["\\n"] for corpus in models}
     corpora = list(models)
-    style, wide = {"description_width": "90px"}, widgets.Layout(width="370px")
     first = corpora[0]
     controls = {
-        "corpus": widgets.Dropdown(options=corpora, value=first, description="corpus", style=style, layout=wide),
-        "model": widgets.Dropdown(options=list(models[first]), description="model", style=style, layout=wide),
+        "corpus": widgets.Dropdown(options=corpora, value=first, description="corpus"),
+        "model": widgets.Dropdown(options=list(models[first]), description="model"),
+        "prompt": widgets.Dropdown(options=prompts[first], description="prompt"),
         "temperature": widgets.FloatSlider(value=0.8, min=0.0, max=2.0, step=0.05, description="temperature τ",
-                                           style=style, layout=wide, continuous_update=False),
-        "top-k": widgets.IntSlider(value=0, min=0, max=40, description="top-k (0 = all)", style=style, layout=wide,
-                                   continuous_update=False),
-        "prompt": widgets.Text(value=prompts.get(first, "\n"), description="prompt", style=style, layout=wide,
-                               continuous_update=False),
-        "seed": widgets.IntText(value=0, description="seed", style=style, layout=wide),
-        "length": widgets.IntSlider(value=length, min=20, max=600, step=10, description="length", style=style,
-                                    layout=wide, continuous_update=False),
+                                           continuous_update=False),
+        "top-k": widgets.IntSlider(value=0, min=0, max=40, description="top-k (0 = all)", continuous_update=False),
+        "seed": widgets.IntSlider(value=0, min=0, max=99, description="seed", continuous_update=False),
+        "length": widgets.IntSlider(value=length, min=20, max=600, step=10, description="length",
+                                    continuous_update=False),
     }
 
     fig = Figure(figsize=(8.0, 6.0))
@@ -73,22 +72,25 @@ def sampling_explorer(models: dict, prompts: dict | None = None, length: int = 2
     shown_text = text_ax.text(0.0, 1.0, "", va="top", ha="left", fontsize=9, transform=text_ax.transAxes,
                               family=["DejaVu Sans Mono", "Noto Sans SC (lessons subset)"])
     latest: dict = {}
+    shown_corpus = [first]
     busy = []   # non-empty while update runs: changing the model list or the prompt below must not recurse
 
-    def update(values: dict) -> None:
+    def update(values: dict) -> str | None:
         if busy:
-            return
+            return None
         busy.append(True)
         try:
-            _update(values)
+            return _update(values)
         finally:
             busy.clear()
 
-    def _update(values: dict) -> None:
+    def _update(values: dict) -> str:
         corpus = values["corpus"]
-        if list(controls["model"].options) != list(models[corpus]):          # the corpus changed: its models, its prompt
+        if corpus != shown_corpus[0]:                                       # the corpus changed: its models, its prompts
+            shown_corpus[0] = corpus
             controls["model"].options = list(models[corpus])
-            controls["prompt"].value = prompts.get(corpus, controls["prompt"].value)
+            controls["prompt"].options = prompts[corpus]
+            controls["prompt"].value = prompts[corpus][0]
             values = {name: control.value for name, control in controls.items()}
         model, vocabulary = models[corpus][values["model"]]
         tau, top_k = values["temperature"], values["top-k"] or None
@@ -98,7 +100,7 @@ def sampling_explorer(models: dict, prompts: dict | None = None, length: int = 2
         except ValueError as error:
             shown_text.set_text(f"{error}")
             latest.update(text=None, error=str(error))
-            return
+            return f"{error}"
         logits = model.next_logits(model.start(prompt_ids[None]))[0]
         untruncated = temperature_probabilities(logits, tau)
         kept = temperature_probabilities(logits, tau, top_k)
@@ -114,7 +116,35 @@ def sampling_explorer(models: dict, prompts: dict | None = None, length: int = 2
         width = 36 if any(ord(c) > 0x2e80 for c in text) else 72
         shown_text.set_text(_wrap(text, width))
         latest.update(text=text, probabilities=kept, untruncated=untruncated, order=order, error=None)
+        top = order[0]
+        return (f"{values['model']}, τ = {tau:g}, " + (f"top-{top_k}" if top_k else "all characters kept")
+                + f": most likely next {_label(vocabulary.characters[top])} (p = {kept[top]:.2f}); "
+                + f"{values['length']} characters, seed {values['seed']}")
 
     explorer = Explorer(controls, fig, update, title="Sampling explorer: the same model, other settings")
     explorer.latest = latest
     return explorer
+
+
+COURSE_PROMPTS = {"Shakespeare": ["ROMEO:", "KING RICHARD", "\\n", "To be, or not"],
+                  "唐诗 Tang quatrains": ["明月", "春风", "\\n", "白日依山尽，"]}
+"""The prompts of notebook 06's explorer (``"\\n"``: start a new speech or a new poem)."""
+
+
+def course_sampling_explorer(models: dict | None = None) -> Explorer:
+    """Notebook 06's explorer: the 20-minute Shakespeare LSTM, the Tang LSTM and the two n-grams chosen on
+    validation. Without ``models`` it builds them (checkpoints from ``benchmarks/checkpoints/``, n-grams
+    fitted and chosen as in the notebook: a few seconds); the notebook passes its own.
+    """
+    if models is None:
+        from ..language import NGramModel
+        from ..language import course
+        models = {}
+        for name, (corpus, discounts, max_order) in {
+                "Shakespeare": (course.shakespeare(), course.SHAKESPEARE_DISCOUNTS, 8),
+                "唐诗 Tang quatrains": (course.tang()[0], course.TANG_DISCOUNTS, 8)}.items():
+            counts = NGramModel.fit(corpus.ids.train, max_order, len(corpus.vocabulary))
+            ngram, _, _ = course.choose_ngram(counts, corpus.ids.val, discounts)
+            lstm, _, _ = course.load_checkpoint("shakespeare" if name == "Shakespeare" else "tang")
+            models[name] = {"LSTM": (lstm, corpus.vocabulary), f"n-gram (order {ngram.order})": (ngram, corpus.vocabulary)}
+    return sampling_explorer(models, prompts=COURSE_PROMPTS, length=240)

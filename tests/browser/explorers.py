@@ -26,4 +26,6 @@ EXPLORERS = (
     ExplorerCase("gradient_flow", "02_bptt_vanishing_exploding.ipynb", "explorer = gradient_flow_explorer()",
                  "lessons_lib.widgets:gradient_flow_explorer"),
     ExplorerCase("gate", "03_lstm_gates.ipynb", "explorer = gate_explorer()", "lessons_lib.widgets:gate_explorer"),
+    ExplorerCase("sampling", "06_character_language_models.ipynb", "explorer = course_sampling_explorer()",
+                 "lessons_lib.widgets.sampler:course_sampling_explorer"),
 )
