@@ -126,7 +126,7 @@ def sampling_explorer(models: dict, prompts: dict | None = None, length: int = 2
     return explorer
 
 
-COURSE_PROMPTS = {"Shakespeare": ["ROMEO:", "KING RICHARD", "\\n", "To be, or not"],
+COURSE_PROMPTS = {"Shakespeare": ["Now is the w", "ROMEO:", "KING RICHARD", "\\n"],
                   "唐诗 Tang quatrains": ["明月", "春风", "\\n", "白日依山尽，"]}
 """The prompts of notebook 06's explorer (``"\\n"``: start a new speech or a new poem)."""
 
