@@ -12,6 +12,7 @@ Modules, one idea each, in the order the notebook uses them:
     trainer         train_char_lm: the notebook's loop with a schedule, evaluation and a time cap (benchmarks)
     sampling        temperature, top-k and a seed, one interface for every model (start/next_logits/advance)
     poems           well-formed quatrains, sampled poems, acrostic poems (藏头诗)
+    course          notebook 06's corpora, its n-gram chosen on validation, its checkpoints (notebook and explorer)
 
 Shapes are time-major: character ids ``(T, B)``, logits ``(T, B, V)``, states ``(num_layers, B, H)``.
 """
