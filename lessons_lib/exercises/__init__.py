@@ -12,5 +12,6 @@ from .lstm_gates import *  # noqa: F401,F403  notebook 03
 from .forecasting import *  # noqa: F401,F403  notebook 04
 from .long_range import *  # noqa: F401,F403  notebook 05
 from .lstm_backward import *  # noqa: F401,F403  notebook 03 (guided LSTM backward)
+from .language import *  # noqa: F401,F403  notebook 06
 from .translation import *  # noqa: F401,F403  notebook 07
 from .speech import *  # noqa: F401,F403  notebook 08

@@ -26,6 +26,8 @@ EXPLORERS = (
     ExplorerCase("gradient_flow", "02_bptt_vanishing_exploding.ipynb", "explorer = gradient_flow_explorer()",
                  "lessons_lib.widgets:gradient_flow_explorer"),
     ExplorerCase("gate", "03_lstm_gates.ipynb", "explorer = gate_explorer()", "lessons_lib.widgets:gate_explorer"),
+    ExplorerCase("sampling", "06_character_language_models.ipynb", "explorer = course_sampling_explorer()",
+                 "lessons_lib.widgets.sampler:course_sampling_explorer"),
     ExplorerCase("date_translator", "07_seq2seq_attention.ipynb", "translator = date_translator_from_checkpoints()",
                  "lessons_lib.widgets.date_translator:date_translator_from_checkpoints"),
     ExplorerCase("speech", "08_speech_recognition_ctc.ipynb", "explorer = speech_explorer()", "lessons_lib.widgets:speech_explorer"),
