@@ -209,9 +209,10 @@ def output_area(cell):
 
 
 def control(area, description: str):
-    """The slider or dropdown whose description label reads ``description``."""
-    return area.locator(".widget-slider, .widget-dropdown").filter(
-        has=area.page.locator(".widget-label", has_text=description)).first
+    """The slider, dropdown or text box whose description label reads exactly ``description``."""
+    label = re.compile(rf"^\s*{re.escape(description)}\s*$")
+    return area.locator(".widget-slider, .widget-dropdown, .widget-text").filter(
+        has=area.page.locator(".widget-label", has_text=label)).first
 
 
 def figure_signature(area) -> str:
