@@ -20,17 +20,22 @@ Gradient-flow experiments
     hand_wired    an LSTM wired by hand to write, keep and read a value               notebook 03
 
 Training with torch
-    data          real series (sunspots, CO2), windows, splits, scaling; re-exports the synthetic tasks
+    data          real series (sunspots, CO2), windows, splits, scaling
     synthetic_tasks  the adding problem and the copy task                            notebook 05
     models        SequenceRegressor: an LSTM/GRU/RNN backbone with a linear read-out
     training/     helpers around a loop you can read: progress bar, live loss plot, early stopping,
                   divergence guard, eval mode, checkpoints, seeding; and fit for when the loop is not the lesson
     baselines     persistence, seasonal naive, linear AR by least squares, RMSE/MAE  notebook 04
-    long_range    one training recipe for the long-lag tasks                         notebook 05
+    long_range    the long-lag tasks described once (Task) and their training recipe  notebook 05
+
+The applications, one subpackage each (their __init__ lists their modules)
+    language/     char language models: vocabulary, splits, truncated BPTT, n-gram, CharLM, sampling   notebook 06
+    translation/  seq2seq with attention: batching, attention, decoding, dates, Tatoeba, retrieval, BLEU   notebook 07
+    speech/       speech recognition: recordings, log-mel, CTC by hand, decoding, error rate, recognisers   notebook 08
 
 Notebook support
-    widgets       interactive explorers (gradient flow, LSTM gates), testable headlessly
-    exercises     check_<name>(answer) for every exercise
-    plotting      one figure style; environment: versions, device and threads
+    widgets       interactive explorers (gradient flow, LSTM gates, sampling, date translator, speech), testable headlessly
+    exercises     check_<name>(answer) for every exercise: feedback, never an exception
+    plotting      one figure style with a bundled CJK font; environment: versions, device and threads
 """
 __version__ = "0.1.0"
