@@ -25,7 +25,8 @@ def notebook_map(readme: Path) -> list[tuple[str, str]]:
     text = readme.read_text(encoding="utf-8")
     section = text[text.index("## The notebooks"):]
     section = section[:section.index("\n## ", 1)]
-    return [(m.group(1), m.group(2).strip()) for m in re.finditer(r"^\| `(\w+)` \| (.+?) \|$", section, re.M)]
+    rows = re.finditer(r"^\| `(\w+)` \| (.+?) \|$", section, re.M)
+    return [(m.group(1), m.group(2).split(" | ")[0].strip()) for m in rows]   # the content column (not the runtime)
 
 
 def index_page(rows: list[tuple[str, str]], students: list[str]) -> str:

@@ -1,4 +1,9 @@
 """Sphinx configuration of the static site (built by docs/build_site.py into build/site; see README)."""
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))   # site_anchors
+
 project = "RNN & LSTM, from equations to trained models"
 author = "the contributors"
 copyright = "the contributors; code and text MIT, data under their own licences (data/README.md)"
@@ -23,3 +28,9 @@ mathjax2_config = {"HTML-CSS": {"availableFonts": ["STIX-Web"], "preferredFont":
                    "SVG": {"font": "STIX-Web"}}
 myst_update_mathjax = False   # (its settings are MathJax 3's)
 mathjax3_config = None
+
+
+# Heading anchors as JupyterLab writes them, so links between notebooks work on the site too
+# (docs/site_anchors.py; a string, so that Sphinx can pickle its configuration).
+myst_heading_anchors = 4
+myst_heading_slug_func = "site_anchors.jupyterlab_anchor"
