@@ -13,8 +13,8 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 from lessons_lib.widgets import gate_explorer, gradient_flow_explorer
-from lessons_lib.widgets._explorer import (Explorer, figure_png, nice_limit, sticky_limit, sticky_log_limits,
-                                           title_texts, _hidden)
+from lessons_lib.widgets._explorer import (LIVE_TEXT, Explorer, figure_png, nice_limit, sticky_limit,
+                                           sticky_log_limits, title_texts, _hidden)
 
 
 def line_explorer():
@@ -100,6 +100,31 @@ def test_partial_redraws_match_a_full_draw(make, moves):
     for name, value in moves:
         explorer.controls[name].value = value
         assert difference_from_a_full_draw(explorer) < 0.002 * pixels[0] * pixels[1], (name, value)
+
+
+def text_explorer():
+    """An explorer whose content is a text (as 06's sampled text): marked LIVE_TEXT, so the live canvas shows it."""
+    fig = Figure(figsize=(3, 2))
+    ax = fig.subplots()
+    ax.axis("off")
+    text = ax.text(0.0, 1.0, "", va="top", fontsize=12)
+    text.set_gid(LIVE_TEXT)
+
+    def update(values):
+        text.set_text(f"sample number {values['n']}\n" + "abc " * values["n"])
+
+    return Explorer({"n": widgets.IntSlider(value=1, min=1, max=5, description="n")}, fig, update)
+
+
+def test_a_live_text_is_redrawn_at_every_update():
+    explorer = text_explorer()
+    live(explorer)
+    pixels = explorer.fig.canvas.get_width_height()
+    for n in (3, 5, 2):
+        explorer.controls["n"].value = n
+        assert difference_from_a_full_draw(explorer) < 0.002 * pixels[0] * pixels[1], n
+    shown = np.asarray(explorer._canvas.get_renderer().buffer_rgba())
+    assert (shown[..., :3] < 128).any(), "the text is drawn on the live canvas"
 
 
 def test_nothing_is_drawn_without_a_front_end():

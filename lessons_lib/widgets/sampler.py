@@ -19,7 +19,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from ..language.sampling import generate, temperature_probabilities
-from ._explorer import Explorer
+from ._explorer import LIVE_TEXT, Explorer
 
 SHOWN = 15
 """Bars in the top panel."""
@@ -53,13 +53,13 @@ def sampling_explorer(models: dict, prompts: dict | None = None, length: int = 2
         "prompt": widgets.Dropdown(options=prompts[first], description="prompt"),
         "temperature": widgets.FloatSlider(value=0.8, min=0.0, max=2.0, step=0.05, description="temperature τ",
                                            continuous_update=False),
-        "top-k": widgets.IntSlider(value=0, min=0, max=40, description="top-k (0 = all)", continuous_update=False),
         "seed": widgets.IntSlider(value=0, min=0, max=99, description="seed", continuous_update=False),
+        "top-k": widgets.IntSlider(value=0, min=0, max=40, description="top-k (0 = all)", continuous_update=False),
         "length": widgets.IntSlider(value=length, min=20, max=600, step=10, description="length",
                                     continuous_update=False),
     }
 
-    fig = Figure(figsize=(8.0, 6.0))
+    fig = Figure(figsize=(8.0, 5.4))
     bar_ax, text_ax = fig.subplots(2, 1, height_ratios=[1.0, 2.2])
     fig.subplots_adjust(left=0.08, right=0.98, top=0.93, bottom=0.02, hspace=0.25)
     positions = np.arange(SHOWN)
@@ -71,6 +71,7 @@ def sampling_explorer(models: dict, prompts: dict | None = None, length: int = 2
     text_ax.axis("off")
     shown_text = text_ax.text(0.0, 1.0, "", va="top", ha="left", fontsize=9, transform=text_ax.transAxes,
                               family=["DejaVu Sans Mono", "Noto Sans SC (lessons subset)"])
+    shown_text.set_gid(LIVE_TEXT)          # the sample is content: the live canvas redraws it at every update
     latest: dict = {}
     shown_corpus = [first]
     busy = []   # non-empty while update runs: changing the model list or the prompt below must not recurse
