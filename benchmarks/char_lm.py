@@ -19,9 +19,8 @@ Writes ``benchmarks/checkpoints/char_lm_<corpus>.pt`` (loaded with ``weights_onl
 the *same number of steps* as the stateful run in ``char_lm_<corpus>.json`` (a step budget with the same cosine
 schedule, so its wall time does not matter and it needs no quiet machine), with the state zeroed at every
 window; its validation loss is measured read continuously (as for every model) and with the state reset at
-every window (as it was trained). No such record is committed yet (it needs another 20 minutes of
-2-core CPU); notebook 06 measures what the carried state is worth on the stateful model instead (scored
-with the state carried and reset at every window). Time the stateful runs on a quiet machine; torch
+every window (as it was trained). Notebook 06 sets the two records side by side. Time the stateful runs on
+a quiet machine; torch
 uses ``--threads`` threads (default 2).
 """
 from __future__ import annotations
