@@ -201,21 +201,30 @@ def _make_canvas(fig: Figure):
             self.restore_region(self._live_background)
             renderer = self.get_renderer()
             artists = dynamic_artists(self.figure)
+            moved = {ax: None for ax in self.figure.axes if axes_key(ax) != self._live_keys.get(ax)}
             with _hidden(artists + title_texts(self.figure)):
-                for ax in self.figure.axes:
-                    if axes_key(ax) != self._live_keys[ax]:
-                        x0, y0, x1, y1 = Bbox.union([self._live_extents[ax], ax.get_tightbbox(renderer)]).padded(2).extents
-                        top, bottom = renderer.height - y1, renderer.height - y0   # regions count rows from the top
-                        self.restore_region(self._live_blank, bbox=(x0, top, x1, bottom), xy=(0, 0))   # xy: an offset
-                        ax.draw(renderer)
-            self._remember(artists)
+                for ax in moved:
+                    moved[ax] = ax.get_tightbbox(renderer)          # its background's extent at the new limits
+                    extents = [moved[ax]] + ([self._live_extents[ax]] if ax in self._live_extents else [])
+                    x0, y0, x1, y1 = Bbox.union(extents).padded(2).extents
+                    top, bottom = renderer.height - y1, renderer.height - y0   # regions count rows from the top
+                    self.restore_region(self._live_blank, bbox=(x0, top, x1, bottom), xy=(0, 0))   # xy: an offset
+                    ax.draw(renderer)
+            self._remember(artists, moved)
 
-        def _remember(self, artists):
+        def _remember(self, artists, moved=None):
+            """Keep the background; note the limits and extents of the axes drawn (``moved``: axes -> its extent,
+            measured by ``redraw``; all axes, measured here, when None). The extents of axes that did not move are
+            kept: measuring them (``get_tightbbox`` lays out every tick label) took most of a redraw."""
             renderer = self.get_renderer()
             self._live_background = self.copy_from_bbox(self.figure.bbox)
             self._live_size = tuple(self.figure.get_size_inches())
-            self._live_keys = {ax: axes_key(ax) for ax in self.figure.axes}
-            self._live_extents = {ax: ax.get_tightbbox(renderer) for ax in self.figure.axes}
+            if moved is None:
+                self._live_keys, self._live_extents = {}, {}
+                moved = {ax: ax.get_tightbbox(renderer) for ax in self.figure.axes}
+            for ax, extent in moved.items():
+                self._live_keys[ax] = axes_key(ax)
+                self._live_extents[ax] = extent
             for artist in artists:
                 artist.draw(renderer)
             self.blit()
