@@ -20,27 +20,20 @@ import exercise_cells  # noqa: E402
 import slides  # noqa: E402
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
-AWAITING_NOTEBOOK_PASS = False   # set to False once the notebook pass has run slides.py on every notebook
-awaiting_notebook_pass = pytest.mark.xfail(AWAITING_NOTEBOOK_PASS, strict=True,
-                                           reason="notebook pass: split mid-cell headings, tag key figures, state "
-                                                  "the class time, run tools/classroom/slides.py")
 
 
-@awaiting_notebook_pass
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
 def test_slideshow_metadata_is_assigned_and_up_to_date(path):
     nb = nbformat.read(path, as_version=4)
     assert nbformat.writes(slides.assign(nb)) == nbformat.writes(nb), f"run tools/classroom/slides.py {path.name}"
 
 
-@awaiting_notebook_pass
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
 def test_the_slide_path_has_the_goals_the_key_figures_and_the_summary(path):
     problems = slides.problems(nbformat.read(path, as_version=4))
     assert not problems, f"{path.name}:\n  " + "\n  ".join(problems)
 
 
-@awaiting_notebook_pass
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
 def test_the_title_cell_states_a_class_time_of_45_to_90_minutes(path):
     estimate = slides.class_time(nbformat.read(path, as_version=4))

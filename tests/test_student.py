@@ -27,13 +27,6 @@ import run_student  # noqa: E402
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 STUDENT = ROOT / "student"
 
-# The notebooks still use "# BEGIN SOLUTION" without nbgrader metadata, and student/ is not generated yet.
-# The second pass (after the notebook refactors land) runs convert_to_nbgrader.py and `make student`,
-# then sets this to False; strict xfail makes these tests fail until it does.
-AWAITING_NOTEBOOK_PASS = False
-awaiting_notebook_pass = pytest.mark.xfail(AWAITING_NOTEBOOK_PASS, strict=True,
-                                           reason="notebooks not yet converted to nbgrader markers; student/ not generated")
-
 
 def as_json(nb) -> dict:
     return json.loads(nbformat.writes(nb))
@@ -78,7 +71,6 @@ def read(path: Path):
 
 
 # ------------------------------------------------------------------ the real notebooks
-@awaiting_notebook_pass
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
 def test_notebook_follows_nbgraders_convention(path):
     nb = read(path)
@@ -87,7 +79,6 @@ def test_notebook_follows_nbgraders_convention(path):
     assert not problems, f"{path.name}:\n  " + "\n  ".join(problems)
 
 
-@awaiting_notebook_pass
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
 def test_student_version_is_up_to_date(path):
     student = STUDENT / path.name
@@ -96,14 +87,12 @@ def test_student_version_is_up_to_date(path):
     assert problem is None, f"student/{path.name} is out of date with notebooks/{path.name} ({problem}): run `make student`"
 
 
-@awaiting_notebook_pass
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
 def test_filling_each_student_exercise_with_the_reference_gives_back_the_source(path):
     problems = filled_problems(read(path), read(STUDENT / path.name))
     assert not problems, "\n".join(problems)
 
 
-@awaiting_notebook_pass
 def test_every_student_notebook_has_a_source():
     names = {p.name for p in NOTEBOOKS}
     assert STUDENT.is_dir(), "student/ is missing: run `make student`"

@@ -17,24 +17,17 @@ import torch
 
 from ..language.metrics import perplexity as reference_perplexity
 from ..language.sampling import temperature_probabilities
-from ._feedback import array_problem, call_safely, report
+from ._feedback import NOT_ATTEMPTED, array_problem, call_safely, report
 from ._slips import matching_slip
 
 __all__ = ["check_perplexity", "check_temperature_probabilities", "check_carry_state", "check_bigram_probability"]
 
 
 def _not_attempted(name: str, function, *args):
-    """Call the learner's function; ``(answer, None)``, or ``(None, verdict)`` when it raised."""
-    if not callable(function):
-        raise TypeError(f"this check takes your function itself; got a {type(function).__name__}")
-    try:
-        function(*args)
-    except NotImplementedError:
-        print(f"⏳ {name}: not attempted yet — replace `raise NotImplementedError()` with your code and run this cell again.")
-        return False
-    except Exception:   # other errors are reported by the check itself, with a hint
-        pass
-    return None
+    """False (after saying "not attempted yet") when the learner's function still raises NotImplementedError;
+    None otherwise (other errors are reported by the check itself, with a hint)."""
+    _, problem = call_safely(function, *args)
+    return report(name, problem) if problem == NOT_ATTEMPTED else None
 
 
 # ---------------------------------------------------------------------------------------------- perplexity

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..lstm import LSTMParams, lstm_backward, lstm_forward, lstm_step
-from ._feedback import array_problem, report
+from ._feedback import NOT_ATTEMPTED, array_problem, report
 from ._slips import matching_slip
 
 __all__ = ["check_lstm_step_backward"]
@@ -24,7 +24,6 @@ I, H, B = 3, 4, 2
 NAMES = ("dx", "dh_prev", "dc_prev", "dW_ih", "dW_hh", "db")
 LAYOUTS = (f"(B={B}, I={I})", f"(B={B}, H={H})", f"(B={B}, H={H})", f"(4H={4 * H}, I={I})",
            f"(4H={4 * H}, H={H})", f"(4H={4 * H},)")
-NOT_ATTEMPTED = "not attempted yet"
 
 
 def one_step_backward(dh, dc, x, h_prev, c_prev, params: LSTMParams) -> tuple[np.ndarray, ...]:

@@ -15,32 +15,10 @@ import numpy as np
 
 from ..speech.ctc import BLANK, collapse, ctc_alpha, extend_with_blanks, min_frames
 from ..speech.error_rate import edit_distance
-from ._feedback import array_problem, report
+from ._feedback import array_problem, call_safely, report
 from ._slips import matching_slip
 
 __all__ = ["check_collapse", "check_alpha_step", "check_edit_distance", "check_min_frames"]
-
-NOT_ATTEMPTED = "not attempted yet"
-
-
-def _attempt(function, *args):
-    """Call the learner's function: ``(answer, problem)``; NotImplementedError means not attempted yet."""
-    if not callable(function):
-        raise TypeError(f"this check takes your function itself; got a {type(function).__name__}")
-    try:
-        return function(*args), None
-    except NotImplementedError:  # the placeholder of the student versions
-        return None, NOT_ATTEMPTED
-    except Exception as error:  # the learner's code failed: report it, do not stop the notebook
-        return None, f"your function raised {type(error).__name__}: {error}"
-
-
-def _verdict(name: str, problem: str | None, hint: str | None = None, success: str = "") -> bool:
-    if problem == NOT_ATTEMPTED:
-        print(f"⏳ {name}: {NOT_ATTEMPTED}. Replace `raise NotImplementedError()` with your code, then run "
-              "this check again.")
-        return False
-    return report(name, problem, hint, success)
 
 
 def _as_label_list(answer):
@@ -65,14 +43,14 @@ def check_collapse(function) -> bool:
     """Exercise: ``function(path) -> labels``: merge repeated classes, then remove blanks (class 0)."""
     name = "collapse"
     for path in COLLAPSE_CASES:
-        answer, error = _attempt(function, list(path))
+        answer, error = call_safely(function, list(path))
         if error:
-            return _verdict(name, error, "walk through the path remembering the previous class; keep a class "
+            return report(name, error, "walk through the path remembering the previous class; keep a class "
                                          "when it differs from the previous one and is not the blank.")
         expected = collapse(path)
         got = _as_label_list(answer)
         if got is None:
-            return _verdict(name, f"expected a list of class ids for path {path}; got {answer!r}",
+            return report(name, f"expected a list of class ids for path {path}; got {answer!r}",
                             "return a list such as [3, 3].")
         if got != expected:
             slips = {
@@ -85,9 +63,9 @@ def check_collapse(function) -> bool:
                                 "the repeats are merged, but the blanks (class 0) must be removed too."),
             }
             hint = next((h for value, h in slips.values() if value == got), None)
-            return _verdict(name, f"for the path {path} expected {expected}; got {got}",
+            return report(name, f"for the path {path} expected {expected}; got {got}",
                             hint or "merge runs of equal classes, then remove the blanks.")
-    return _verdict(name, None, success="B merges repeats first: that is why CTC needs a blank between "
+    return report(name, None, success="B merges repeats first: that is why CTC needs a blank between "
                                         "two equal digits such as the 3s of '33'.")
 
 
@@ -125,9 +103,9 @@ def check_alpha_step(function) -> bool:
     name = "alpha_step"
     for seed, labels in ((0, [2, 2, 5]), (1, [1, 3, 3, 3]), (2, [4, 1, 4])):   # repeated labels in every case
         alpha_prev, log_y, extended, expected = _alpha_case(seed, labels)
-        answer, error = _attempt(function, alpha_prev.copy(), log_y.copy(), extended.copy())
+        answer, error = call_safely(function, alpha_prev.copy(), log_y.copy(), extended.copy())
         if error:
-            return _verdict(name, error, "α_t(s) = [α_{t−1}(s) ⊕ α_{t−1}(s−1) ⊕ α_{t−1}(s−2)] + log y_t(l'_s), "
+            return report(name, error, "α_t(s) = [α_{t−1}(s) ⊕ α_{t−1}(s−1) ⊕ α_{t−1}(s−2)] + log y_t(l'_s), "
                                          "with ⊕ = np.logaddexp and −∞ where s−1 or s−2 does not exist.")
         expected_finite = np.where(np.isinf(expected), -1e30, expected)
         got = None if answer is None else np.asarray(answer, dtype=np.float64)
@@ -153,9 +131,9 @@ def check_alpha_step(function) -> bool:
                         "alignment); α sums them all: ln(e^a + e^b) = np.logaddexp(a, b)."),
             }.items()}
             hint = matching_slip(got, slips, rtol=1e-9, atol=1e-9) if got is not None else None
-            return _verdict(name, f"labels {labels}: {problem}", hint or
+            return report(name, f"labels {labels}: {problem}", hint or
                             "compare with lessons_lib.speech.ctc.ctc_alpha, one row at a time.")
-    return _verdict(name, None, success="Repeat it T − 1 times from α_0 and you have the CTC forward pass "
+    return report(name, None, success="Repeat it T − 1 times from α_0 and you have the CTC forward pass "
                                         "(lessons_lib.speech.ctc.ctc_alpha).")
 
 
@@ -168,15 +146,15 @@ def check_edit_distance(function) -> bool:
     """Exercise: ``function(reference, hypothesis) -> int``, the Levenshtein distance between two digit strings."""
     name = "edit_distance"
     for reference, hypothesis in EDIT_CASES:
-        answer, error = _attempt(function, reference, hypothesis)
+        answer, error = call_safely(function, reference, hypothesis)
         if error:
-            return _verdict(name, error, "fill a (len(r) + 1) × (len(h) + 1) table: d[i][0] = i, d[0][j] = j, "
+            return report(name, error, "fill a (len(r) + 1) × (len(h) + 1) table: d[i][0] = i, d[0][j] = j, "
                                          "d[i][j] = min(d[i−1][j−1] + [r_i ≠ h_j], d[i−1][j] + 1, d[i][j−1] + 1).")
         expected = edit_distance(reference, hypothesis)
         if isinstance(answer, np.generic):
             answer = answer.item()
         if isinstance(answer, bool) or not isinstance(answer, numbers.Real):
-            return _verdict(name, f"expected a number for ({reference!r}, {hypothesis!r}); got {answer!r}",
+            return report(name, f"expected a number for ({reference!r}, {hypothesis!r}); got {answer!r}",
                             "return the bottom-right entry of the table.")
         if answer != expected:
             hamming = sum(a != b for a, b in zip(reference, hypothesis)) + abs(len(reference) - len(hypothesis))
@@ -189,9 +167,9 @@ def check_edit_distance(function) -> bool:
             sub2 = _edit_distance_substitution_cost(reference, hypothesis, 2)
             hints.setdefault(sub2, "a substitution costs 1, not 2 (a deletion plus an insertion).")
             hint = hints.get(answer) if answer != expected else None
-            return _verdict(name, f"d({reference!r}, {hypothesis!r}) should be {expected}; got {answer}",
+            return report(name, f"d({reference!r}, {hypothesis!r}) should be {expected}; got {answer}",
                             hint or "check the first row and column: d[i][0] = i, d[0][j] = j.")
-    return _verdict(name, None, success="Summed over utterances and divided by the reference lengths, this is "
+    return report(name, None, success="Summed over utterances and divided by the reference lengths, this is "
                                         "the digit error rate (jiwer's wer with digits as words).")
 
 
@@ -213,22 +191,22 @@ def check_min_frames(function) -> bool:
     """Exercise: ``function(labels) -> int``: the fewest frames T for which some path collapses to ``labels``."""
     name = "min_frames"
     for labels in FRAMES_CASES:
-        answer, error = _attempt(function, list(labels))
+        answer, error = call_safely(function, list(labels))
         if error:
-            return _verdict(name, error, "one frame per label, plus one blank frame wherever two equal labels "
+            return report(name, error, "one frame per label, plus one blank frame wherever two equal labels "
                                          "are neighbours.")
         expected = min_frames(labels)
         if isinstance(answer, np.generic):
             answer = answer.item()
         if isinstance(answer, bool) or not isinstance(answer, numbers.Integral):
-            return _verdict(name, f"expected an integer for {labels}; got {answer!r}", "return an int.")
+            return report(name, f"expected an integer for {labels}; got {answer!r}", "return an int.")
         if answer != expected:
             slips = {len(labels): "equal neighbours need a blank between them: '1 1' needs '1 _ 1', three frames.",
                      2 * len(labels) + 1: "that is the length of l' with every blank; only the blanks between "
                                           "equal labels are compulsory.",
                      2 * len(labels) - 1: "only the blanks between *equal* neighbours are compulsory: '3 1 4' "
                                           "fits in three frames."}
-            return _verdict(name, f"for labels {labels} expected {expected}; got {answer}",
+            return report(name, f"for labels {labels} expected {expected}; got {answer}",
                             slips.get(answer, "count L, then add 1 for each pair of equal neighbours."))
-    return _verdict(name, None, success="torch's ctc_loss returns inf when T is smaller (zero_infinity=True "
+    return report(name, None, success="torch's ctc_loss returns inf when T is smaller (zero_infinity=True "
                                         "would hide it); lessons_lib.speech.ctc refuses with a ValueError.")

@@ -14,32 +14,10 @@ import numpy as np
 import torch
 
 from ..translation.attention import masked_softmax
-from ._feedback import array_problem, report
+from ._feedback import array_problem, call_safely, report
 from ._slips import matching_slip
 
 __all__ = ["check_additive_attention", "check_masked_softmax", "check_beam_step", "check_brevity_penalty"]
-
-NOT_ATTEMPTED = "not attempted yet"
-
-
-def _call(function, *args):
-    """(answer, problem): the learner's function called on copies; an exception becomes feedback text."""
-    if not callable(function):
-        raise TypeError(f"this check takes your function itself; got a {type(function).__name__}")
-    try:
-        return function(*args), None
-    except NotImplementedError:
-        return None, NOT_ATTEMPTED
-    except Exception as error:  # the learner's code failed: report it, do not stop the notebook
-        return None, f"your function raised {type(error).__name__}: {error}"
-
-
-def _verdict(name: str, problem: str | None, hint: str | None = None, success: str = "") -> bool:
-    if problem == NOT_ATTEMPTED:
-        print(f"⏳ {name}: {NOT_ATTEMPTED}. Replace `raise NotImplementedError()` with your code, then run this "
-              "check again.")
-        return False
-    return report(name, problem, hint, success)
 
 
 def _softmax(x: np.ndarray, axis: int = 0) -> np.ndarray:
@@ -60,9 +38,9 @@ def check_additive_attention(function) -> bool:
     of Bahdanau attention for one sentence: e_j = vᵀ tanh(W_s s + W_h h_j), α = softmax(e)."""
     name = "additive_attention"
     s, H, W_s, W_h, v = _attention_case()
-    answer, problem = _call(function, s.copy(), H.copy(), W_s.copy(), W_h.copy(), v.copy())
+    answer, problem = call_safely(function, s.copy(), H.copy(), W_s.copy(), W_h.copy(), v.copy())
     if problem:
-        return _verdict(name, problem, "compute W_s @ s (A,) once and H @ W_h.T (S, A), add them (broadcasting), "
+        return report(name, problem, "compute W_s @ s (A,) once and H @ W_h.T (S, A), add them (broadcasting), "
                                        "tanh, then @ v, then a softmax over the S positions.")
     energies = np.tanh(W_s @ s + H @ W_h.T) @ v                          # e (S,)
     expected = _softmax(energies)
@@ -77,8 +55,8 @@ def check_additive_attention(function) -> bool:
     }
     problem = array_problem(answer, expected, "α", "(S,)")
     if problem:
-        return _verdict(name, problem, matching_slip(answer, slips) or "check one position j by hand first.")
-    return _verdict(name, None, success="It is what AdditiveAttention computes for one sentence (B = 1).")
+        return report(name, problem, matching_slip(answer, slips) or "check one position j by hand first.")
+    return report(name, None, success="It is what AdditiveAttention computes for one sentence (B = 1).")
 
 
 # ------------------------------------------------------------------ 2. masked softmax
@@ -94,9 +72,9 @@ def check_masked_softmax(function) -> bool:
     source axis 0 in which padded positions (mask False) get weight exactly 0."""
     name = "masked_softmax"
     scores, mask = _mask_case()
-    answer, problem = _call(function, scores.copy(), mask.copy())
+    answer, problem = call_safely(function, scores.copy(), mask.copy())
     if problem:
-        return _verdict(name, problem, "set the padded scores to -np.inf (np.where(mask, scores, -np.inf)), then "
+        return report(name, problem, "set the padded scores to -np.inf (np.where(mask, scores, -np.inf)), then "
                                        "a softmax along axis 0.")
     expected = masked_softmax(torch.from_numpy(scores), torch.from_numpy(mask)).numpy()
     slips = {
@@ -112,13 +90,13 @@ def check_masked_softmax(function) -> bool:
     if answer is not None and np.asarray(answer).shape == expected.shape:
         padded = np.asarray(answer, dtype=float)[~mask]
         if np.all(np.isfinite(padded)) and np.abs(padded).max() > 0 and matching_slip(answer, slips) is None:
-            return _verdict(name, f"padded positions get weight (largest {np.abs(padded).max():.3g}); they must get "
+            return report(name, f"padded positions get weight (largest {np.abs(padded).max():.3g}); they must get "
                                   "exactly 0", "set their scores to −∞ before the softmax.")
     problem = array_problem(answer, expected, "weights", "(S, B)")
     if problem:
-        return _verdict(name, problem, matching_slip(answer, slips) or "each column must sum to 1 over its real "
+        return report(name, problem, matching_slip(answer, slips) or "each column must sum to 1 over its real "
                                                                        "positions.")
-    return _verdict(name, None, success="The same rule as lessons_lib.translation.attention.masked_softmax.")
+    return report(name, None, success="The same rule as lessons_lib.translation.attention.masked_softmax.")
 
 
 # ------------------------------------------------------------------ 3. one beam-search step
@@ -143,12 +121,12 @@ def check_beam_step(function) -> bool:
     name = "beam_step"
     beam_scores, log_probs = _beam_case()
     width = 3
-    answer, problem = _call(function, beam_scores.copy(), log_probs.copy(), width)
+    answer, problem = call_safely(function, beam_scores.copy(), log_probs.copy(), width)
     if problem:
-        return _verdict(name, problem, "candidates = beam_scores[:, None] + log_probs (k, V); the best `width` of "
+        return report(name, problem, "candidates = beam_scores[:, None] + log_probs (k, V); the best `width` of "
                                        "candidates.ravel(); parent = flat // V, token = flat % V.")
     if not (isinstance(answer, (tuple, list)) and len(answer) == 3):
-        return _verdict(name, f"expected a tuple (parents, tokens, scores); got {type(answer).__name__}",
+        return report(name, f"expected a tuple (parents, tokens, scores); got {type(answer).__name__}",
                         "end with `return parents, tokens, scores`.")
     expected = _beam_reference(beam_scores, log_probs, width)
     only_new = _beam_reference(np.zeros(3), log_probs, width)
@@ -167,8 +145,8 @@ def check_beam_step(function) -> bool:
     for what, got, want in zip(("parents", "tokens", "scores"), answer, expected):
         problem = array_problem(got, np.asarray(want, dtype=float), what, "(width,)")
         if problem:
-            return _verdict(name, problem, hint or "sort all candidates by score, best first, and keep `width`.")
-    return _verdict(name, None, success="lessons_lib.translation.decoding.beam_search does this at every step.")
+            return report(name, problem, hint or "sort all candidates by score, best first, and keep `width`.")
+    return report(name, None, success="lessons_lib.translation.decoding.beam_search does this at every step.")
 
 
 # ------------------------------------------------------------------ 4. brevity penalty
@@ -178,13 +156,13 @@ def check_brevity_penalty(function) -> bool:
     name = "brevity_penalty"
     cases = [(17, 18), (9, 12), (12, 12), (20, 12), (1, 5)]
     for c, r in cases:
-        answer, problem = _call(function, c, r)
+        answer, problem = call_safely(function, c, r)
         if problem:
-            return _verdict(name, problem, "use math.exp; remember the case c > r.")
+            return report(name, problem, "use math.exp; remember the case c > r.")
         if isinstance(answer, np.ndarray) and answer.size == 1:
             answer = answer.item()
         if isinstance(answer, bool) or not isinstance(answer, numbers.Real):
-            return _verdict(name, f"expected a number for c={c}, r={r}; got {type(answer).__name__}",
+            return report(name, f"expected a number for c={c}, r={r}; got {type(answer).__name__}",
                             "return a float.")
         expected = 1.0 if c > r else math.exp(1 - r / c)
         if not math.isclose(answer, expected, rel_tol=1e-9, abs_tol=1e-12):
@@ -196,6 +174,6 @@ def check_brevity_penalty(function) -> bool:
                 "none": (1.0, "a shorter output than the reference must be penalised (BP < 1)."),
             }
             hint = next((h for value, h in slips.values() if math.isclose(answer, value, rel_tol=1e-9)), None)
-            return _verdict(name, f"for c={c}, r={r} expected {expected:.6g}; got {answer:.6g}",
+            return report(name, f"for c={c}, r={r} expected {expected:.6g}; got {answer:.6g}",
                             hint or "BP = 1 if c > r else exp(1 − r / c).")
-    return _verdict(name, None, success=f"sacrebleu's README example: c=17, r=18 gives BP = {math.exp(1 - 18 / 17):.3f}.")
+    return report(name, None, success=f"sacrebleu's README example: c=17, r=18 gives BP = {math.exp(1 - 18 / 17):.3f}.")
