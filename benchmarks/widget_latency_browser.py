@@ -63,6 +63,7 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--moves", type=int, default=10, help="inputs per control (default 10)")
     parser.add_argument("--explorer", action="append", help="only these explorers (names in tests/browser/explorers.py)")
     parser.add_argument("--pause", type=float, default=0.3, help="seconds between inputs (default 0.3)")
+    parser.add_argument("--samples", action="store_true", help="also print every sample, in order")
     args = parser.parse_args(argv)
     try:
         from playwright.sync_api import sync_playwright
@@ -103,6 +104,8 @@ def main(argv: list[str]) -> None:
                 missed = len(values) - len(ok)
                 print(f"  {case.name:<14} {description:<20} median {statistics.median(ok):6.0f} ms  p95 {p95(ok):6.0f} ms"
                       + (f"  ({missed} inputs showed no new pixels)" if missed else ""), flush=True)
+                if args.samples:
+                    print("      " + " ".join(f"{v:.0f}" for v in values), flush=True)
             verdict = "meets" if p95(every) <= GOAL_MS else "MISSES"
             print(f"{case.name} explorer: median {statistics.median(every):.0f} ms, p95 {p95(every):.0f} ms over "
                   f"{len(every)} inputs -> {verdict} the {GOAL_MS:.0f} ms goal", flush=True)

@@ -46,6 +46,17 @@ def test_probabilities_sum_to_one_for_every_context(tiny):
         np.testing.assert_allclose(p.sum(axis=1), 1.0, rtol=0, atol=1e-12)
 
 
+def test_one_history_at_a_time_gives_the_batch_rows(tiny):
+    """A single history takes a faster scalar path (sampling); it must give the batch computation's rows."""
+    vocabulary, model = tiny
+    histories = sorted({TRAIN[i - 3:i] for i in range(3, len(TRAIN))} | {"xqx", "txq", "at.", "q t"})
+    rows = np.array([vocabulary.encode(h) for h in histories] + [[-1, -1, vocabulary.id_of["t"]], [-1, -1, -1]])
+    for order in range(1, 5):
+        batch = model.next_distribution(rows, order=order)
+        for row, expected in zip(rows, batch):
+            np.testing.assert_allclose(model.next_distribution(row[None], order=order)[0], expected, rtol=1e-13, atol=0)
+
+
 def test_matches_the_formula_computed_with_dictionaries(tiny):
     vocabulary, model = tiny
     alphabet = "".join(vocabulary.characters)

@@ -42,7 +42,7 @@ def test_text_is_the_samplers_and_depends_on_the_seed(explorer):
     ex.controls["model"].value = "n-gram"
     ex.controls["seed"].value = 3
     assert ex.latest["text"] == generate(model, vocabulary, "to be", 60, 0.8, None, 3)
-    assert ex.latest["text"][:20] in ex.fig.axes[1].texts[0].get_text()
+    assert ex.latest["text"][:20] in ex.fig.axes[1].patches[0].get_text()
     first = ex.latest["text"]
     ex.controls["seed"].value = 4
     assert ex.latest["text"] != first
@@ -59,6 +59,7 @@ def test_bars_show_temperature_and_top_k(explorer):
     np.testing.assert_allclose(ex.latest["probabilities"], temperature_probabilities(logits, 0.5, 3))
     heights = [bar.get_height() for bar in ex.fig.axes[0].patches[15:]]       # the filled bars
     assert sum(h > 0 for h in heights) == 3 and sum(heights) == pytest.approx(1.0)
+    assert max(heights) <= ex.fig.axes[0].get_ylim()[1], "renormalised bars stay inside the axes"
     ex.controls["top-k"].value = 0
     ex.controls["temperature"].value = 0.0                                     # greedy: one bar at 1
     assert max(bar.get_height() for bar in ex.fig.axes[0].patches[15:]) == 1.0
@@ -81,7 +82,7 @@ def test_a_prompt_outside_the_vocabulary_is_explained_not_raised(explorer):
     ex, _ = explorer
     ex.controls["corpus"].value = "English"
     ex.controls["prompt"].value = "ZZZ"
-    assert ex.latest["text"] is None and "not in the vocabulary" in ex.fig.axes[1].texts[0].get_text()
+    assert ex.latest["text"] is None and "not in the vocabulary" in ex.fig.axes[1].patches[0].get_text()
     assert "not in the vocabulary" in ex.readout.value
     ex.controls["prompt"].value = "to be"
     assert ex.latest["text"].startswith("to be")
@@ -99,3 +100,21 @@ def test_course_explorer_samples_from_the_checkpoints():
     assert ex.latest["text"].startswith("Now is the w") and "LSTM, τ = 0.8" in ex.readout.value
     ex.controls["corpus"].value = "唐诗 Tang quatrains"
     assert ex.latest["text"].startswith("明月")
+
+
+def test_a_sample_longer_than_the_panel_says_how_much_is_not_shown(explorer):
+    from lessons_lib.widgets.sampler import _fit, _wrap
+    assert _fit("a\nb\nc", 3) == "a\nb\nc"
+    assert _fit("a\nb\nc\nd", 3).split("\n")[:2] == ["a", "b"] and "and 2 more lines" in _fit("a\nb\nc\nd", 3)
+    ex, _ = explorer
+    block = ex.fig.axes[1].patches[0]
+    ex.controls["corpus"].value = "English"
+    ex.controls["length"].value = 600                                          # about 13 lines of this text, wrapped
+    shown = block.get_text().split("\n")
+    assert len(shown) <= block.lines_that_fit() and len(ex.latest["text"]) == len("to be") + 600
+    wrapped, fit = _wrap(ex.latest["text"], 72).split("\n"), block.lines_that_fit()
+    if len(wrapped) > fit:
+        assert shown[:-1] == wrapped[:fit - 1] and shown[-1].startswith(f"… and {len(wrapped) - fit + 1} more lines")
+    else:
+        assert shown == wrapped
+    ex.controls["length"].value = 60

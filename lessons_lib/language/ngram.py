@@ -182,6 +182,8 @@ class NGramModel:
             raise ValueError(f"history ids must be in [-1, {V}) (-1 = no character); got range "
                              f"[{histories.min()}, {histories.max()}]")
         B, K = histories.shape
+        if B == 1:
+            return self._one_next_distribution(histories[0], order)[None]
         contexts = [np.zeros(B, dtype=np.int64)]
         for k in range(1, order):
             previous = contexts[-1]
@@ -207,6 +209,27 @@ class NGramModel:
                 probability += discounted
             else:
                 probability[rows] = discounted[which] + backoff[which] * probability[rows]
+        return probability
+
+    def _one_next_distribution(self, history: np.ndarray, order: int) -> np.ndarray:
+        """:meth:`next_distribution` for one history ``(K,)`` -> ``(V,)``: the same recursion with scalar lookups,
+        several times faster for sampling, where a whole numpy call per order for one row is mostly overhead."""
+        V, K = self.vocab_size, len(history)
+        probability = np.full(V, 1.0 / V)                            # P_0: uniform
+        context = 0                                                  # the empty context's id
+        for k in range(order):
+            table, D = self.tables[k], self.discounts[k]
+            if k > 0:                                                # extend the context by one older character
+                character = int(history[K - k]) if k <= K else -1
+                key = context * V + character
+                position = int(table.context_keys.searchsorted(key))
+                if character < 0 or position == len(table.context_keys) or table.context_keys[position] != key:
+                    break                                            # never seen: P_k is the answer
+                context = position
+            start, end = table.pair_keys.searchsorted([context * V, (context + 1) * V])
+            c_h = float(table.context_counts[context])
+            probability *= D * table.followers[context] / c_h                       # D · N₁₊(h) / c(h) · P_{k}
+            probability[table.pair_keys[start:end] % V] += np.maximum(table.pair_counts[start:end] - D, 0.0) / c_h
         return probability
 
     # ------------------------------------------------------------------ the sampling interface (see sampling.py)

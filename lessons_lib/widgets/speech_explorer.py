@@ -2,7 +2,8 @@
 
 Controls: which evaluation set (the seen speakers' test utterances, or the held-out speaker's), which
 utterance in it, and which model (the frame-wise MLP, the unidirectional or the bidirectional LSTM).
-Two panels share the time axis: the log-mel spectrogram of the utterance, and the model's
+Two panels share the time axis (in seconds, kept while the utterance fills at least 40% of it, so
+that lengths compare at a glance): the log-mel spectrogram of the utterance, and the model's
 posteriorgram — y_t(k) for the blank (dashed) and the ten digits. The readout gives the reference,
 the greedy transcript and the number of digit errors (edit distance). What to look for: the BiLSTM's
 spikes in a sea of blanks; the MLP's hesitant, spread-out probabilities; where on the held-out
@@ -26,7 +27,7 @@ from ..speech.recipe import prepare
 from ..speech.recordings import SAMPLE_RATE
 from ..speech.utterances import Utterance
 from ..training import evaluating
-from ._explorer import Explorer
+from ._explorer import Explorer, sticky_limit
 
 CHECKPOINTS = Path(__file__).resolve().parents[2] / "benchmarks" / "checkpoints"
 MODEL_LABELS = {"mlp": "frame-wise MLP", "lstm": "unidirectional LSTM", "bilstm": "bidirectional LSTM"}
@@ -89,14 +90,17 @@ def speech_explorer(models: dict[str, nn.Module] | None = None,
         "model": widgets.Dropdown(options=[(MODEL_LABELS.get(name, name), name) for name in models],
                                   value=list(models)[-1], description="model"),
     }
-    fig = Figure(figsize=(8.0, 4.4), layout="constrained")
+    fig = Figure(figsize=(8.0, 4.4))
     ax_mel, ax_post = fig.subplots(2, 1, sharex=True)
+    fig.subplots_adjust(left=0.08, right=0.96, top=0.93, bottom=0.2, hspace=0.08)   # fixed: the live canvas redraws in place
     image = ax_mel.imshow(np.zeros((40, 2)), origin="lower", aspect="auto", cmap="magma", extent=(0, 1, 0, 40))
     ax_mel.set(ylabel="mel band")
+    ax_mel.grid(False)                       # the image is the content: no grid or frame drawn over or under it
+    ax_mel.spines[:].set_visible(False)
     blank_line, = ax_post.plot([], [], color="k", lw=1.0, ls="--", label="blank")
     digit_lines = [ax_post.plot([], [], lw=1.5, color=f"C{d}", label=str(d))[0] for d in range(NUM_CLASSES - 1)]
     ax_post.set(xlabel="time (s)", ylabel="y_t(k)", ylim=(-0.03, 1.03))
-    ax_post.legend(ncol=11, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.3), frameon=False)
+    fig.legend(handles=[blank_line, *digit_lines], ncols=11, fontsize=7, loc="lower center", frameon=False)
 
     def update(values: dict) -> str:
         utterance = utterances[values["utterances"]][values["number"]]
@@ -108,7 +112,7 @@ def speech_explorer(models: dict[str, nn.Module] | None = None,
         image.set_data(mel.T)
         image.set_clim(float(mel.min()), float(mel.max()))
         image.set_extent((0, duration, 0, mel.shape[1]))
-        ax_mel.set_xlim(0, duration)
+        ax_mel.set_xlim(0, sticky_limit(duration, ax_mel.get_xlim()[1]))   # stays put over most steps: a cheap redraw
         times = (np.arange(len(log_probs)) + 0.5) * step
         probabilities = np.exp(log_probs)
         blank_line.set_data(times, probabilities[:, 0])
