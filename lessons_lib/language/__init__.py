@@ -11,6 +11,7 @@ Modules, one idea each, in the order the notebook uses them:
     char_lm         CharLM (embedding → LSTM/GRU → linear, optional weight tying); stateful evaluation
     trainer         train_char_lm: the notebook's loop with a schedule, evaluation and a time cap (benchmarks)
     sampling        temperature, top-k and a seed, one interface for every model (start/next_logits/advance)
+    numpy_stepper   NumpyStepper: a trained CharLM's equations in numpy, five times faster one character at a time
     poems           well-formed quatrains, sampled poems, acrostic poems (藏头诗)
     course          notebook 06's corpora, its n-gram chosen on validation, its checkpoints (notebook and explorer)
 
