@@ -19,7 +19,7 @@ import base64
 import io
 import sys
 import warnings
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from typing import Callable
 
 import ipywidgets as widgets
@@ -79,14 +79,17 @@ class Explorer(widgets.VBox):
             return
         self._refreshing = True
         try:
-            with one_thread():
-                text = self._update(self.values())
+            with ExitStack() as held:
+                for control in self.controls.values():   # controls an update changes (06's model list) reach the
+                    held.enter_context(control.hold_sync())   # browser after the new figure, not before it
+                with one_thread():
+                    text = self._update(self.values())
+                self.readout.value = text or ""
+                self.readout.layout.display = None if text else "none"
+                if self._canvas is not None and not self._canvas.syncing_data_url:   # a front end is connected
+                    self._canvas.redraw()
         finally:
             self._refreshing = False
-        self.readout.value = text or ""
-        self.readout.layout.display = None if text else "none"
-        if self._canvas is not None and not self._canvas.syncing_data_url:   # a front end is connected
-            self._canvas.redraw()
 
     def __repr__(self) -> str:
         """What readers without a live kernel are told (ipywidgets keeps 110 characters)."""

@@ -91,10 +91,10 @@ def speech_explorer(models: dict[str, nn.Module] | None = None,
                                   value=list(models)[-1], description="model"),
     }
     fig = Figure(figsize=(8.0, 4.4))
-    ax_mel, ax_post = fig.subplots(2, 1, sharex=True)
+    ax_mel, ax_post = fig.subplots(2, 1)
     fig.subplots_adjust(left=0.08, right=0.96, top=0.93, bottom=0.2, hspace=0.08)   # fixed: the live canvas redraws in place
     image = ax_mel.imshow(np.zeros((40, 2)), origin="lower", aspect="auto", cmap="magma", extent=(0, 1, 0, 40))
-    ax_mel.set(ylabel="mel band")
+    ax_mel.set(ylabel="mel band", xlim=(0, 1), xticks=[])   # x: a fraction of ax_post's time axis, so it never moves
     ax_mel.grid(False)                       # the image is the content: no grid or frame drawn over or under it
     ax_mel.spines[:].set_visible(False)
     blank_line, = ax_post.plot([], [], color="k", lw=1.0, ls="--", label="blank")
@@ -111,8 +111,9 @@ def speech_explorer(models: dict[str, nn.Module] | None = None,
         duration = len(mel) * HOP_SECONDS
         image.set_data(mel.T)
         image.set_clim(float(mel.min()), float(mel.max()))
-        image.set_extent((0, duration, 0, mel.shape[1]))
-        ax_mel.set_xlim(0, sticky_limit(duration, ax_mel.get_xlim()[1]))   # stays put over most steps: a cheap redraw
+        shown = sticky_limit(duration, ax_post.get_xlim()[1])               # stays put over most steps: a cheap redraw
+        ax_post.set_xlim(0, shown)
+        image.set_extent((0, duration / shown, 0, mel.shape[1]))            # the same time axis as the panel below
         times = (np.arange(len(log_probs)) + 0.5) * step
         probabilities = np.exp(log_probs)
         blank_line.set_data(times, probabilities[:, 0])
