@@ -55,8 +55,12 @@ def test_typing_a_date_updates_the_same_figure_in_place():
 
 def test_choosing_an_example_fills_the_text_box():
     explorer = date_translator(models())
+    updates = []
+    update = explorer._update
+    explorer._update = lambda values: updates.append(values["date"]) or update(values)
     explorer.controls["example"].value = "11/29/26"
     assert explorer.controls["date"].value == "11/29/26"
+    assert updates == ["11/29/26"], "one translation per choice, of the chosen date"
     assert shown(explorer)[1] == list("11/29/26")
     assert "11/29/26" in example_dates() and "2026年11月29日" in example_dates()
 

@@ -103,6 +103,8 @@ def date_translator(models: dict, initial: str = "Sunday, 29 November 2026") -> 
         if change["new"] != "(choose one)":
             controls["date"].value = change["new"]
 
+    # The menu only fills the text box; the box's change runs the update (once, not twice).
+    controls["example"].unobserve(explorer._on_change, names="value")
     controls["example"].observe(choose_example, names="value")
     return explorer
 
