@@ -49,6 +49,16 @@ def test_the_same_text_as_the_module():
             generate(model, vocabulary, "to be", 80, 0.8, None, seed)
 
 
+def test_reading_the_same_prompt_again_reuses_the_state_which_nothing_changes():
+    stepper = NumpyStepper(trained_looking("lstm", 1, False))
+    state = stepper.start(np.array([[1, 2, 3]]))
+    kept = [array.copy() for array in state]
+    stepper.advance(stepper.advance(state, np.array([4])), np.array([5]))
+    assert stepper.start(np.array([[1, 2, 3]])) is state
+    assert all(np.array_equal(a, b) for a, b in zip(state, kept))
+    assert stepper.start(np.array([[1, 2]])) is not state
+
+
 def test_it_is_a_snapshot():
     model = trained_looking("lstm", 1, False)
     stepper = NumpyStepper(model)

@@ -6,13 +6,20 @@ import numpy as np
 import pytest
 import torch
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 
 from lessons_lib.language import CharLM, NGramModel, Vocabulary, generate, temperature_probabilities
 from lessons_lib.plotting import use_lesson_style
 from lessons_lib.widgets import sampling_explorer
+from lessons_lib.widgets._text_block import TextBlock
 
 ENGLISH = "to be or not to be, that is the question.\nwhether 'tis nobler in the mind to suffer\n" * 4
 POEMS = "白日依山尽，黄河入海流。欲穷千里目，更上一层楼。\n床前明月光，疑是地上霜。举头望明月，低头思故乡。\n"
+
+
+def filled_bars(ex):
+    """The bars of the distribution sampled from (after the 15 hollow ones drawn before top-k)."""
+    return [patch for patch in ex.fig.axes[0].patches if isinstance(patch, Rectangle)][15:]
 
 
 @pytest.fixture(scope="module")
@@ -57,12 +64,14 @@ def test_bars_show_temperature_and_top_k(explorer):
     ex.controls["top-k"].value = 3
     logits = model.next_logits(model.start(vocabulary.encode("to b")[None]))[0]
     np.testing.assert_allclose(ex.latest["probabilities"], temperature_probabilities(logits, 0.5, 3))
-    heights = [bar.get_height() for bar in ex.fig.axes[0].patches[15:]]       # the filled bars
+    labels = [patch.get_text() for patch in ex.fig.axes[0].patches if isinstance(patch, TextBlock)]
+    assert labels == [{"\n": "\\n", " ": "' '"}.get(c, c) for c in (vocabulary.characters[p] for p in ex.latest["order"])]
+    heights = [bar.get_height() for bar in filled_bars(ex)]       # the filled bars
     assert sum(h > 0 for h in heights) == 3 and sum(heights) == pytest.approx(1.0)
     assert max(heights) <= ex.fig.axes[0].get_ylim()[1], "renormalised bars stay inside the axes"
     ex.controls["top-k"].value = 0
     ex.controls["temperature"].value = 0.0                                     # greedy: one bar at 1
-    assert max(bar.get_height() for bar in ex.fig.axes[0].patches[15:]) == 1.0
+    assert max(bar.get_height() for bar in filled_bars(ex)) == 1.0
     ex.controls["temperature"].value = 0.8
 
 

@@ -37,7 +37,8 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
 class NumpyStepper:
     """``NumpyStepper(model)``: a numpy snapshot of ``model`` (a :class:`CharLM`) with ``start`` / ``next_logits`` /
     ``advance``. The state is ``(h, c, logits)`` for the LSTM and ``(h, None, logits)`` for the GRU; ``h`` and
-    ``c`` are ``(num_layers, B, H)`` float32, ``logits`` ``(B, V)``.
+    ``c`` are ``(num_layers, B, H)`` float32, ``logits`` ``(B, V)``. States are never changed in place, so
+    ``start`` keeps the state after the last prompt it read and returns it again for the same prompt.
     """
 
     def __init__(self, model: CharLM):
@@ -61,6 +62,7 @@ class NumpyStepper:
         self._first_inputs = embedding @ self._input_weights[0] + self._input_biases[0]          # (V, GH)
         self._head_weight = model.head.weight.detach().to("cpu", torch.float32).numpy().T.copy()  # (H, V)
         self._head_bias = model.head.bias.detach().to("cpu", torch.float32).numpy().copy()
+        self._started = (None, None)      # the last prompt read and the state after it (states are never changed in place)
 
     # ------------------------------------------------------------------ one step of the stacked cells
     def _step(self, ids: np.ndarray, h: np.ndarray, c: np.ndarray | None):
@@ -95,11 +97,14 @@ class NumpyStepper:
         if prompt.min() < 0 or prompt.max() >= self.vocab_size:
             raise ValueError(f"prompt_ids must lie in [0, {self.vocab_size}); got values in "
                              f"[{prompt.min()}, {prompt.max()}]")
-        h = np.zeros((self.num_layers, prompt.shape[0], self.hidden_size), dtype=np.float32)
-        state = (h, h.copy() if self.cell == "lstm" else None, None)
-        for t in range(prompt.shape[1]):
-            state = self.advance(state, prompt[:, t])
-        return state
+        key = (prompt.shape, prompt.astype(np.int64).tobytes())
+        if self._started[0] != key:            # the explorer reads the same prompt for its bars and its sample
+            h = np.zeros((self.num_layers, prompt.shape[0], self.hidden_size), dtype=np.float32)
+            state = (h, h.copy() if self.cell == "lstm" else None, None)
+            for t in range(prompt.shape[1]):
+                state = self.advance(state, prompt[:, t])
+            self._started = (key, state)
+        return self._started[1]
 
     def next_logits(self, state) -> np.ndarray:
         """The logits for the next character, ``(B, V)`` float64."""

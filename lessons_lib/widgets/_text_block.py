@@ -22,22 +22,29 @@ from matplotlib.transforms import Affine2D, ScaledTranslation
 EMPTY = Path(np.zeros((0, 2)))
 
 
-class TextBlock(PathPatch):
-    """Lines of text, left-aligned, their top at ``(x, y)`` in ``ax``'s axes fraction; ``set_text`` / ``get_text``.
+_GLYPHS: dict[tuple, dict[str, tuple[np.ndarray, np.ndarray, float]]] = {}
+"""Outline and advance of each character drawn so far, per (font families, size): shared by every block."""
 
-    ``family`` is a font family list (fallback per character, as for ``Text``); ``line_spacing`` is the
-    distance between baselines in font sizes. The block is not clipped to the axes.
+
+class TextBlock(PathPatch):
+    """Lines of text whose top is at ``(x, y)``; ``set_text`` / ``get_text``.
+
+    ``(x, y)`` is in ``transform``'s coordinates (default: ``ax``'s axes fraction). Lines start at ``x``,
+    or are centred on it with ``centred=True``. ``family`` is a font family list (fallback per
+    character, as for ``Text``); ``line_spacing`` is the distance between baselines in font sizes.
+    The block is not clipped to the axes.
     """
 
-    def __init__(self, ax, x: float, y: float, text: str = "", fontsize: float = 9.0, family=("DejaVu Sans Mono",),
-                 line_spacing: float = 1.4, color=None):
-        self._prop = FontProperties(family=list(family), size=fontsize)
-        self._fontsize, self._line_spacing = float(fontsize), float(line_spacing)
-        self._glyphs: dict[str, tuple[np.ndarray, np.ndarray | None, float]] = {}
+    def __init__(self, ax, x: float, y: float, text: str = "", fontsize: float | str = 9.0, family=("DejaVu Sans Mono",),
+                 line_spacing: float = 1.4, color=None, transform=None, centred: bool = False):
+        self._prop = FontProperties(family=list(family), size=fontsize)       # fontsize: points or "medium" etc.
+        self._fontsize = self._prop.get_size_in_points()
+        self._line_spacing, self._centred = float(line_spacing), bool(centred)
+        self._glyphs = _GLYPHS.setdefault((tuple(family), self._fontsize), {})
         self._text = ""
-        self._anchor = (float(x), float(y))
+        self._top = (float(x), float(y), ax.transAxes if transform is None else transform)
         points_to_display = (Affine2D().scale(1 / 72) + ax.get_figure(root=True).dpi_scale_trans
-                             + ScaledTranslation(x, y, ax.transAxes))
+                             + ScaledTranslation(*self._top))
         super().__init__(EMPTY, transform=points_to_display, linewidth=0,
                          facecolor=matplotlib.rcParams["text.color"] if color is None else color)
         ax.add_patch(self)
@@ -52,7 +59,8 @@ class TextBlock(PathPatch):
         self._text = str(text)
         vertices, codes = [], []
         for row, line in enumerate(self._text.split("\n")):
-            x, baseline = 0.0, -self._fontsize * (1.0 + self._line_spacing * row)   # points, down from the top
+            baseline = -self._fontsize * (1.0 + self._line_spacing * row)            # points, down from the top
+            x = -0.5 * sum(self._glyph(c)[2] for c in line) if self._centred else 0.0
             for character in line:
                 outline, outline_codes, advance = self._glyph(character)
                 if len(outline):
@@ -64,8 +72,8 @@ class TextBlock(PathPatch):
 
     def lines_that_fit(self) -> int:
         """How many lines fit between the block's top and the bottom of its axes (at least 1)."""
-        ax = self.axes
-        height = self._anchor[1] * ax.get_position().height * ax.get_figure(root=True).get_figheight() * 72   # points
+        x, y, transform = self._top
+        height = (transform.transform((x, y))[1] - self.axes.bbox.y0) * 72 / self.axes.get_figure(root=True).dpi  # points
         below_last_baseline = 0.3 * self._fontsize                                                          # descenders
         return max(1, int((height - self._fontsize - below_last_baseline) // (self._line_spacing * self._fontsize)) + 1)
 

@@ -77,6 +77,7 @@ def gradient_flow_explorer(hidden_size: int = 32, batch: int = 8, seed: int = 0)
     hist_ax.set_xlim(0, 1)
     hist_ax.set_ylim(0, 1)
     derivative_labels = {"tanh": "φ'(a_t) = 1 − h_t²", "linear": "φ'(a_t) = 1", "relu": "φ'(a_t) ∈ {0, 1}"}
+    hist_ax.set_xlabel("φ'(a_t), the slope of the activation")   # the formula is in the title: the axes stays put
     hist_ax.set_ylabel("fraction of all (t, b, unit)")
     latest: dict = {}
 
@@ -104,9 +105,8 @@ def gradient_flow_explorer(hidden_size: int = 32, batch: int = 8, seed: int = 0)
         counts, _ = np.histogram(run.derivatives, bins=DERIVATIVE_BINS)
         for bar, fraction in zip(bars, counts / run.derivatives.size):
             bar.set_height(fraction)
-        hist_title = f"mean φ' = {run.derivatives.mean():.2f}"
+        hist_title = f"{derivative_labels[values['activation']]}, mean {run.derivatives.mean():.2f}"
         hist_ax.set_title(hist_title, fontsize=10, pad=16)
-        hist_ax.set_xlabel(derivative_labels[values["activation"]])
         latest.update(lags=lags, norms=norms, median=median, reference=reference, bound=bound, W_hh=W_hh,
                       drive=drive, states=run.states, derivatives=run.derivatives,
                       derivative_fractions=counts / run.derivatives.size)

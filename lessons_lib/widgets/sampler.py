@@ -21,7 +21,7 @@ from matplotlib.figure import Figure
 
 from ..language.sampling import generate, temperature_probabilities
 from ..plotting import register_cjk_font
-from ._explorer import LIVE_TEXT, Explorer, sticky_limit
+from ._explorer import Explorer, sticky_limit
 from ._text_block import TextBlock
 
 SHOWN = 15
@@ -79,11 +79,9 @@ def sampling_explorer(models: dict, prompts: dict | None = None, length: int = 2
     kept_bars = bar_ax.bar(positions, np.zeros(SHOWN), color="tab:blue", label="sampled from")
     bar_ax.set_xticks(positions, [""] * SHOWN)
     cjk = register_cjk_font()       # Chinese characters in the labels and the text, with or without the lesson style
-    bar_labels = [bar_ax.text(p, -0.04, "", ha="center", va="top", transform=bar_ax.get_xaxis_transform(),
-                              fontsize=matplotlib.rcParams["xtick.labelsize"], family=["DejaVu Sans", cjk])
-                  for p in positions]
-    for label in bar_labels:     # the characters are content, not tick labels: they change without moving the axes
-        label.set_gid(LIVE_TEXT)
+    # The characters are content, not tick labels: they change without moving the axes.
+    bar_labels = [TextBlock(bar_ax, p, -0.04, fontsize=matplotlib.rcParams["xtick.labelsize"], family=["DejaVu Sans", cjk],
+                            transform=bar_ax.get_xaxis_transform(), centred=True) for p in positions]
     bar_ax.set_ylabel("probability")
     fig.legend(handles=[full_bars, kept_bars], loc="upper right", bbox_to_anchor=(0.98, 1.0), ncols=2, fontsize=8,
                frameon=False)                                  # above the bars, so that no bar hides it
