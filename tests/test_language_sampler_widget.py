@@ -127,3 +127,15 @@ def test_a_sample_longer_than_the_panel_says_how_much_is_not_shown(explorer):
     else:
         assert shown == wrapped
     ex.controls["length"].value = 60
+
+
+def test_the_first_view_of_every_corpus_is_laid_out_in_advance(explorer):
+    _, models = explorer
+    model, vocabulary = models["唐诗"]["n-gram"]
+    from lessons_lib.widgets._text_block import _GLYPHS
+    _GLYPHS.clear()                                                   # no outline from earlier tests
+    fresh = sampling_explorer(models, prompts={"English": ["to be"], "唐诗": ["白日"]}, length=60)
+    first_poem = generate(model, vocabulary, "白日", 60, 0.8, None, 0)
+    assert set(first_poem) - {"\n"} <= set(fresh.fig.axes[1].patches[0]._glyphs)
+    fresh.controls["corpus"].value = "唐诗"
+    assert fresh.latest["text"] == first_poem

@@ -70,6 +70,11 @@ class TextBlock(PathPatch):
         self.set_path(Path(np.concatenate(vertices), np.concatenate(codes)) if vertices else EMPTY)
         self.stale = True
 
+    def prepare(self, text: str) -> None:
+        """Make the outlines of ``text``'s characters now, so that showing them later costs no more than any other."""
+        for character in set(text) - {"\n"}:
+            self._glyph(character)
+
     def lines_that_fit(self) -> int:
         """How many lines fit between the block's top and the bottom of its axes (at least 1)."""
         x, y, transform = self._top

@@ -130,6 +130,11 @@ def sampling_explorer(models: dict, prompts: dict | None = None, length: int = 2
 
     explorer = Explorer(controls, fig, update, title="Sampling explorer: the same model, other settings")
     explorer.latest = latest
+    for corpus in corpora[1:]:      # the first view of each other corpus: its characters' outlines ready in advance
+        model, vocabulary = next(iter(models[corpus].values()))
+        prompt = prompts[corpus][0].replace("\\n", "\n") or "\n"
+        if all(character in vocabulary for character in prompt):
+            shown_text.prepare(generate(model, vocabulary, prompt, length, controls["temperature"].value, None, 0))
     return explorer
 
 
