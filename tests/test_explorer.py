@@ -1,6 +1,7 @@
 """The Explorer base: what a notebook output carries, full labels, the readout, the live canvas's partial redraws
 (checked pixel by pixel against a full draw) and the axis-limit helpers that make them possible."""
 import base64
+import os
 import subprocess
 import sys
 import io
@@ -229,3 +230,13 @@ def test_displaying_an_explorer_leaves_the_notebooks_own_backend_alone():
             "gate_explorer()._repr_mimebundle_(); print(matplotlib.get_backend())")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "agg"
+
+
+def test_pyplot_figures_stay_off_ipympl_when_no_backend_was_chosen_yet():
+    """pyplot imported, no figure made yet (no backend chosen): after an explorer is shown, plt.figure() is not ipympl's."""
+    code = ("import os; os.environ.pop('MPLBACKEND', None); import matplotlib.pyplot as plt; "
+            "from lessons_lib.widgets import gate_explorer; gate_explorer()._repr_mimebundle_(); "
+            "print(type(plt.figure().canvas).__module__)")
+    env = {key: value for key, value in os.environ.items() if key != "MPLBACKEND"}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    assert "ipympl" not in result.stdout, result.stdout

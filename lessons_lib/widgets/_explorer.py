@@ -227,6 +227,9 @@ def _ipympl():
             matplotlib.use(backend)
         else:   # matplotlib had not chosen one yet: let it choose as it would have
             dict.__setitem__(matplotlib.rcParams, "backend", backend)
+            pyplot = sys.modules.get("matplotlib.pyplot")
+            if pyplot is not None:            # ipympl had switched pyplot to itself too
+                pyplot.switch_backend(backend)
     return Canvas, FigureManager
 
 
