@@ -139,3 +139,17 @@ def test_the_first_view_of_every_corpus_is_laid_out_in_advance(explorer):
     assert set(first_poem) - {"\n"} <= set(fresh.fig.axes[1].patches[0]._glyphs)
     fresh.controls["corpus"].value = "唐诗"
     assert fresh.latest["text"] == first_poem
+
+
+def test_chinese_is_drawn_without_the_lesson_style():
+    """The explorer brings its CJK font itself: no missing-glyph boxes where use_lesson_style() was never called."""
+    import subprocess
+    import sys
+    code = ("import warnings; warnings.simplefilter('error'); import matplotlib; matplotlib.use('agg'); "
+            "from matplotlib.backends.backend_agg import FigureCanvasAgg; "
+            "from lessons_lib.language import NGramModel, Vocabulary; from lessons_lib.widgets import sampling_explorer; "
+            f"text = {POEMS!r}; v = Vocabulary.from_text(text); "
+            "ex = sampling_explorer({'poems': {'n-gram': (NGramModel.fit(v.encode(text), 3, len(v)), v)}}, "
+            "prompts={'poems': ['白日']}, length=40); FigureCanvasAgg(ex.fig).draw(); print('drawn')")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "drawn", result.stderr[-2000:]
