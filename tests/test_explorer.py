@@ -14,8 +14,9 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 from lessons_lib.widgets import gate_explorer, gradient_flow_explorer, speech_explorer
-from lessons_lib.widgets._explorer import (LIVE_TEXT, Explorer, figure_png, nice_limit, sticky_limit,
+from lessons_lib.widgets._explorer import (Explorer, figure_png, nice_limit, sticky_limit,
                                            sticky_log_limits, title_texts, _hidden)
+from lessons_lib.widgets._text_block import TextBlock
 
 
 def line_explorer():
@@ -156,12 +157,11 @@ def test_updates_run_on_one_thread_and_leave_the_settings_as_they_were():
 
 
 def text_explorer():
-    """An explorer whose content is a text (as 06's sampled text): marked LIVE_TEXT, so the live canvas shows it."""
+    """An explorer whose content is a text (as 06's sampled text): a TextBlock, so the live canvas redraws it."""
     fig = Figure(figsize=(3, 2))
     ax = fig.subplots()
     ax.axis("off")
-    text = ax.text(0.0, 1.0, "", va="top", fontsize=12)
-    text.set_gid(LIVE_TEXT)
+    text = TextBlock(ax, 0.0, 1.0, fontsize=12)
 
     def update(values):
         text.set_text(f"sample number {values['n']}\n" + "abc " * values["n"])

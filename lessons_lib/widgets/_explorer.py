@@ -153,22 +153,15 @@ def _full_labels(controls) -> None:
         control.layout.width = f"calc({width} + {CONTROL_WIDTH})"
 
 
-LIVE_TEXT = "explorer-live-text"
-"""The gid that marks a text as content (06's sampled text): redrawn on the live canvas at every update."""
-
-
-def _live_texts(fig: Figure) -> list:
-    return [text for text in (*fig.texts, *(t for ax in fig.axes for t in ax.texts)) if text.get_gid() == LIVE_TEXT]
-
-
 def dynamic_artists(fig: Figure) -> list:
-    """What an explorer's update changes and the live canvas redraws: lines, patches, collections, images,
-    and texts marked ``set_gid(LIVE_TEXT)``.
+    """What an explorer's update changes and the live canvas redraws: lines, patches, collections, images.
 
-    Legends count as background: place them where no data goes (outside the axes), as legends should be.
+    Text that is content (06's sampled text) is a :class:`~lessons_lib.widgets._text_block.TextBlock`, a
+    patch: redrawn at every update, and fast. Legends count as background: place them where no data goes
+    (outside the axes), as legends should be.
     """
     artists = [artist for ax in fig.axes for artist in (*ax.lines, *ax.patches, *ax.collections, *ax.images)]
-    return sorted(artists + _live_texts(fig), key=lambda artist: artist.get_zorder())
+    return sorted(artists, key=lambda artist: artist.get_zorder())
 
 
 def title_texts(fig: Figure) -> list:
@@ -180,8 +173,7 @@ def title_texts(fig: Figure) -> list:
     texts += fig.texts
     if fig._suptitle is not None:
         texts.append(fig._suptitle)
-    live = _live_texts(fig)
-    return [text for text in texts if not any(text is t for t in live)]
+    return texts
 
 
 def axes_key(ax) -> tuple:
